@@ -1,0 +1,52 @@
+"""annotator: browser-based annotation of news text (actors, events, source attribution)."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from annotator.config import DefaultConfig, load_or_create_secret_key
+from annotator.database import configure_sqlite
+from annotator.extensions import csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _asset_folder(name: str) -> str:
+    """Find templates/ or static/: inside the installed package, else at the repository top."""
+    packaged = PACKAGE_DIR / name
+    return str(packaged if packaged.is_dir() else PACKAGE_DIR.parent / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: config layers, extensions, blueprints and CLI commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ANNOTATOR")
+    if "DATABASE_URL" in app.config:  # ANNOTATOR_DATABASE_URL, the documented name
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from annotator import models  # noqa: F401  (registers the tables)
+    from annotator.web import register_web
+
+    register_web(app)
+    return app

@@ -1,0 +1,98 @@
+"""Token-level agreement: label every token per coder, then Cohen's kappa and Krippendorff's alpha.
+
+Both coefficients are computed here from counts, with the same formulas as scikit-learn's
+`cohen_kappa_score` and the `krippendorff` package (nominal), which the tests compare against.
+"""
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable
+
+# A token is a run of word characters or one other non-space character, over code points.
+TOKEN_PATTERN = r"\w+|[^\w\s]"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+OUTSIDE = "O"
+
+
+def tokenise(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) code-point offsets of each token of `text`."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def token_count(text: str) -> int:
+    """Return how many tokens `text` has."""
+    return len(TOKEN_RE.findall(text))
+
+
+def token_labels(
+    starts: list[int], ends: list[int], spans: Iterable[tuple[int, int, str]]
+) -> list[str]:
+    """Give each token the label of the first span that shares a character with it.
+
+    `spans` are (start, end, label) in one paragraph. "First" means earliest start, then longest,
+    then label; tokens no span touches get "O".
+    """
+    labels = [OUTSIDE] * len(starts)
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1], s[2]), reverse=True)
+    for start, end, label in ordered:  # the highest-priority span is written last
+        first = bisect_right(ends, start)  # first token ending after the span starts
+        stop = bisect_left(starts, end)  # first token starting at or after the span's end
+        if first < stop:
+            labels[first:stop] = [label] * (stop - first)
+    return labels
+
+
+def cohen_kappa(confusion: Counter) -> float | None:
+    """Return Cohen's kappa from a Counter of (label_a, label_b) pairs; None when undefined.
+
+    kappa = 1 - (observed disagreement) / (expected disagreement), with expected counts from the
+    two coders' marginals, as scikit-learn computes it. It is undefined (None) when there are no
+    tokens or when the expected disagreement is zero: both coders used one and the same label
+    for every token.
+    """
+    total = sum(confusion.values())
+    if not total:
+        return None
+    rows: Counter = Counter()
+    cols: Counter = Counter()
+    agree = 0
+    for (a, b), count in confusion.items():
+        rows[a] += count
+        cols[b] += count
+        if a == b:
+            agree += count
+    expected_agree_times_n = sum(rows[c] * cols[c] for c in rows)  # integer, exact
+    expected_disagreement = total * total - expected_agree_times_n  # scaled by n
+    if expected_disagreement == 0:
+        return None
+    return 1 - (total - agree) * total / expected_disagreement
+
+
+def krippendorff_alpha(units: Counter) -> tuple[float | None, int, int]:
+    """Return nominal alpha, pairable units and pairable values from a Counter of units.
+
+    `units` maps a tuple of the values given to one unit (by the coders who coded it) to how many
+    units have those values. Units with fewer than two values are not pairable and are left out.
+    alpha = 1 - (n - 1) · Σ_u D_u / (n² - Σ_c n_c²), where D_u = (m_u² - Σ_c m_uc²) / (m_u - 1) is
+    the unit's off-diagonal coincidence mass, n_c the pairable values of category c and n their sum.
+    It is undefined (None) when nothing is pairable or every pairable value is the same category.
+    """
+    n_values: Counter = Counter()
+    disagreement = 0.0
+    pairable_units = 0
+    for values, count in units.items():
+        m = len(values)
+        if m < 2:
+            continue
+        pairable_units += count
+        per_value = Counter(values)
+        for value, k in per_value.items():
+            n_values[value] += k * count
+        off_diagonal = m * m - sum(k * k for k in per_value.values())
+        disagreement += count * off_diagonal / (m - 1)
+    n = sum(n_values.values())
+    expected = n * n - sum(k * k for k in n_values.values())
+    if expected == 0:
+        return None, pairable_units, n
+    return 1 - (n - 1) * disagreement / expected, pairable_units, n

@@ -1,0 +1,43 @@
+"""Request hooks: the user loader, read-only transactions for safe methods, security headers."""
+
+from flask import Flask, request
+
+from annotator.database import sqlite_begin_mode
+from annotator.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from annotator.models import User
+
+        user_id, _, nonce = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # A changed nonce (password change, sign-out everywhere) invalidates old sessions.
+        if user is None or user.session_nonce != nonce:
+            return None
+        return user
+
+    @app.before_request
+    def _choose_sqlite_begin_mode():
+        # GET and HEAD only read: they need not queue for SQLite's write lock.
+        mode = "DEFERRED" if request.method in ("GET", "HEAD", "OPTIONS") else "IMMEDIATE"
+        sqlite_begin_mode.set(mode)
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "private, no-store")
+            headers.add("Vary", "Cookie")
+        return response
