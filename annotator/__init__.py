@@ -1,5 +1,6 @@
 """annotator: browser-based annotation of news text (actors, events, source attribution)."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=os.environ.get("ANNOTATOR_INSTANCE_PATH") or None,
         template_folder=_asset_folder("templates"),
         static_folder=_asset_folder("static"),
     )

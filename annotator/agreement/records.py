@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from annotator.errors import InputError
 
-# Layers that are not a coder's work: adjudicated gold, and the placeholder for unannotated documents.
+# Layers that are not a coder's work (besides the null layer of unannotated documents).
 NON_CODER_LAYERS = frozenset({"gold"})
 
 Range = tuple[int, int, int]  # (paragraph, start, end)

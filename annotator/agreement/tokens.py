@@ -6,8 +6,11 @@ Both coefficients are computed here from counts, with the same formulas as sciki
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import combinations
+
+from annotator.agreement.records import Document
 
 # A token is a run of word characters or one other non-space character, over code points.
 TOKEN_PATTERN = r"\w+|[^\w\s]"
@@ -96,3 +99,78 @@ def krippendorff_alpha(units: Counter) -> tuple[float | None, int, int]:
     if expected == 0:
         return None, pairable_units, n
     return 1 - (n - 1) * disagreement / expected, pairable_units, n
+
+
+def add_token_units(
+    doc: Document, names: list[str], units: dict[tuple, Counter], include_boilerplate: bool
+) -> None:
+    """Count the label tuples the coders in `names` give to each token of `doc`."""
+    by_paragraph: list[dict[int, list]] = []
+    for name in names:
+        grouped: dict[int, list] = {}
+        for paragraph, start, end, label in doc.layers[name].spans:
+            grouped.setdefault(paragraph, []).append((start, end, label))
+        by_paragraph.append(grouped)
+    counter = units.setdefault(tuple(names), Counter())
+    for index, text, boilerplate in doc.paragraphs or ():
+        if boilerplate and not include_boilerplate:
+            continue
+        spans = [grouped.get(index) for grouped in by_paragraph]
+        if not any(spans):  # nobody labelled this paragraph: every token is O for everyone
+            n = token_count(text)
+            if n:
+                counter[(OUTSIDE,) * len(names)] += n
+            continue
+        tokens = tokenise(text)
+        starts = [s for s, _ in tokens]
+        ends = [e for _, e in tokens]
+        labels = [token_labels(starts, ends, s or ()) for s in spans]
+        counter.update(zip(*labels, strict=True))
+
+
+def token_figures(units: dict[tuple, Counter], include_boilerplate: bool) -> dict:
+    """Return per-pair kappa and overall alpha from the counted label tuples."""
+    confusions: defaultdict[tuple, Counter] = defaultdict(Counter)
+    all_units: Counter = Counter()
+    for names, counter in units.items():
+        for values, count in counter.items():
+            all_units[values] += count
+            for i, j in combinations(range(len(names)), 2):
+                confusions[names[i], names[j]][values[i], values[j]] += count
+    pairs = []
+    for (a, b), confusion in sorted(confusions.items()):
+        n = confusion.total()
+        agree = sum(c for (x, y), c in confusion.items() if x == y)
+        kappa = cohen_kappa(confusion)
+        row = {
+            "coders": [a, b],
+            "tokens": n,
+            "observed_agreement": agree / n if n else None,
+            "kappa": kappa,
+            "note": None,
+        }
+        if kappa is None:
+            row["note"] = (
+                "undefined: no shared tokens"
+                if not n
+                else "undefined: both coders gave every token the same label"
+            )
+        pairs.append(row)
+    alpha, pairable_units, pairable_values = krippendorff_alpha(all_units)
+    return {
+        "tokenizer": TOKEN_PATTERN,
+        "include_boilerplate": include_boilerplate,
+        "pairs": pairs,
+        "alpha": {
+            "value": alpha,
+            "units": pairable_units,
+            "pairable_values": pairable_values,
+            "note": None
+            if alpha is not None
+            else (
+                "undefined: no token was labelled by two coders"
+                if not pairable_values
+                else "undefined: every pairable token has the same label"
+            ),
+        },
+    }

@@ -1,0 +1,11 @@
+"""Inter-annotator agreement over native records: pure functions, no Flask and no database.
+
+`compute_agreement` takes native interchange records and returns a JSON-serialisable dict;
+`format_agreement_table` and `agreement_svg` render that dict for the CLI and the pages.
+docs/agreement.md says how each figure is computed.
+"""
+
+from annotator.agreement.compute import compute_agreement
+from annotator.agreement.report import agreement_svg, format_agreement_table
+
+__all__ = ["agreement_svg", "compute_agreement", "format_agreement_table"]

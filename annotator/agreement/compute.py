@@ -1,0 +1,130 @@
+"""Compute every agreement figure for a set of native records (see docs/agreement.md)."""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+
+from annotator.agreement.matching import prf
+from annotator.agreement.pairs import (
+    PairCounts,
+    attribution_section,
+    event_section,
+    mean,
+    merge,
+    pair_rows,
+    span_section,
+)
+from annotator.agreement.records import group_documents
+from annotator.agreement.tokens import add_token_units, token_figures
+
+
+def compute_agreement(records: Iterable[Mapping], *, include_boilerplate: bool = False) -> dict:
+    """Compute inter-annotator agreement between the coder layers of native records.
+
+    Returns a JSON-serialisable dict; docs/agreement.md defines every figure in it.
+    :raise InputError: when a record is malformed or a coder has two layers for one document.
+    """
+    documents = group_documents(records)
+    pairs: dict[tuple[str, str], PairCounts] = {}
+    units: dict[tuple, Counter] = {}
+    layers_per_coder: Counter = Counter()
+    spans_per_coder: dict[str, Counter] = {}
+    rows = []
+    for doc in documents.values():
+        names = sorted(doc.layers)
+        for name in names:
+            layers_per_coder[name] += 1
+            spans_per_coder.setdefault(name, Counter()).update(s[3] for s in doc.layers[name].spans)
+        exact_f1s, overlap_f1s = [], []
+        for a, b in combinations(names, 2):
+            counts = pairs.get((a, b))
+            if counts is None:
+                counts = pairs[a, b] = PairCounts()
+            exact_f1, overlap_f1 = counts.add(doc.layers[a], doc.layers[b])
+            exact_f1s.append(exact_f1)
+            overlap_f1s.append(overlap_f1)
+        if len(names) >= 2 and doc.paragraphs is not None:
+            add_token_units(doc, names, units, include_boilerplate)
+        rows.append(
+            {
+                "id": doc.id,
+                "coders": names,
+                "pairs": len(exact_f1s),
+                "text_known": doc.paragraphs is not None,
+                "span_exact_f1": mean(exact_f1s),
+                "span_overlap_f1": mean(overlap_f1s),
+            }
+        )
+
+    overall = merge(pairs.values())
+    tokens = token_figures(units, include_boilerplate)
+    coders = sorted(layers_per_coder)
+    return {
+        "coders": coders,
+        "n_documents": len(documents),
+        "n_documents_compared": sum(1 for row in rows if row["pairs"]),
+        "spans": {
+            "pairs": pair_rows(pairs, span_section),
+            "overall": {"documents": overall.documents, **span_section(overall)},
+        },
+        "tokens": tokens,
+        "events": {
+            "pairs": pair_rows(pairs, event_section),
+            "overall": {"documents": overall.documents, **event_section(overall)},
+        },
+        "attributions": {
+            "pairs": pair_rows(pairs, attribution_section),
+            "overall": {"documents": overall.documents, **attribution_section(overall)},
+        },
+        "per_coder": per_coder(coders, pairs, tokens, layers_per_coder, spans_per_coder),
+        "labels": per_label(overall, spans_per_coder),
+        "documents": sorted(rows, key=document_order),
+    }
+
+
+def per_coder(
+    coders: list[str],
+    pairs: Mapping[tuple[str, str], PairCounts],
+    tokens: dict,
+    layers_per_coder: Counter,
+    spans_per_coder: Mapping[str, Counter],
+) -> dict:
+    """Return, per coder, the mean of each pairwise figure over the pairs the coder is in."""
+    kappas = {tuple(row["coders"]): row["kappa"] for row in tokens["pairs"]}
+    result = {}
+    for coder in coders:
+        mine = {key: counts for key, counts in pairs.items() if coder in key}
+        result[coder] = {
+            "documents": layers_per_coder[coder],
+            "spans": spans_per_coder[coder].total(),
+            "pairs": len(mine),
+            "span_exact_f1": mean(c.span_f1("exact") for c in mine.values()),
+            "span_overlap_f1": mean(c.span_f1("overlap") for c in mine.values()),
+            "kappa": mean(kappas.get(key) for key in mine),
+            "event_f1": mean(c.figure("events")["f1"] for c in mine.values()),
+            "argument_f1": mean(c.figure("arguments")["f1"] for c in mine.values()),
+            "attribution_f1": mean(c.figure("whole")["f1"] for c in mine.values()),
+        }
+    return result
+
+
+def per_label(overall: PairCounts, spans_per_coder: Mapping[str, Counter]) -> dict:
+    """Return, per span label, exact and overlap figures over all pairs and each coder's count."""
+    exact = overall.span_figures("exact")["per_label"]
+    overlap = overall.span_figures("overlap")["per_label"]
+    labels = sorted({label for counter in spans_per_coder.values() for label in counter})
+    empty = prf(0, 0, 0)
+    return {
+        label: {
+            "exact": exact.get(label, empty),
+            "overlap": overlap.get(label, empty),
+            "spans": {coder: counter[label] for coder, counter in sorted(spans_per_coder.items())},
+        }
+        for label in labels
+    }
+
+
+def document_order(row: dict) -> tuple:
+    """Sort documents lowest agreement first; those without a defined figure go last."""
+    exact, overlap = row["span_exact_f1"], row["span_overlap_f1"]
+    return (exact is None, exact or 0.0, overlap or 0.0, str(row["id"]))

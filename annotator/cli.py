@@ -1,0 +1,256 @@
+"""The `annotator` command line: thin commands that call services and commit once."""
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from annotator.errors import AnnotatorError
+from annotator.extensions import db
+
+
+def _create_app():
+    from annotator import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+@click.option("--db", "database_url", metavar="URL",
+              help="SQLAlchemy database URL (default: ANNOTATOR_DATABASE_URL, else SQLite in "
+                   "the instance folder).")
+def main(database_url: str | None) -> None:
+    """Annotate news text: actors, events and source attribution."""
+    if database_url:
+        # Read by create_app, which FlaskGroup calls lazily for the subcommand.
+        os.environ["ANNOTATOR_DATABASE_URL"] = database_url
+
+
+def transactional(command):
+    """Run a command in an app context, commit on success, roll back and report on error."""
+
+    @functools.wraps(command)
+    @with_appcontext
+    def wrapper(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+            db.session.commit()
+            return result
+        except AnnotatorError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapper
+
+
+@main.command("init-db")
+@transactional
+def init_db() -> None:
+    """Create the database schema, or upgrade it to this version."""
+    from annotator.services.schema import upgrade_schema
+
+    click.echo(upgrade_schema())
+
+
+@main.command("create-user")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="Make the user a site administrator.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@transactional
+def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
+    """Create a user account."""
+    from annotator.services.projects import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = create_user(name, password, admin=admin)
+    click.echo(f"created user {user.username}" + (" (admin)" if admin else ""))
+
+
+@main.command("create-project")
+@click.argument("name")
+@click.option("--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="A YAML or JSON codebook (default: the built-in one).")
+@transactional
+def create_project_command(name: str, codebook_path: Path | None) -> None:
+    """Create a project with the default codebook or the one given."""
+    from annotator.codebook import load_codebook
+    from annotator.services.projects import create_project
+
+    codebook = load_codebook(codebook_path) if codebook_path else None
+    project = create_project(name, codebook)
+    click.echo(f"created project {project.name} (id {project.id})")
+
+
+@main.command("add-member")
+@click.argument("project_name")
+@click.argument("user_name")
+@click.option("--role", required=True, type=click.Choice(["coder", "reviewer", "manager"]))
+@transactional
+def add_member_command(project_name: str, user_name: str, role: str) -> None:
+    """Give a user a role in a project."""
+    from annotator.services.projects import add_member, find_project, find_user
+
+    add_member(find_project(project_name), find_user(user_name), role)
+    click.echo(f"{user_name} is now {role} in {project_name}")
+
+
+@main.command("assign")
+@click.argument("project_name")
+@click.option("--coders", required=True, help="Comma-separated user names.")
+@click.option("--overlap", default=1, show_default=True, help="Coders per document.")
+@click.option("--seed", default=0, show_default=True, help="Seed for a reproducible plan.")
+@transactional
+def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> None:
+    """Assign every unassigned document to K of the coders, balanced and reproducible."""
+    from annotator.services.assigning import assign_documents
+    from annotator.services.projects import find_project
+
+    names = [name.strip() for name in coders.split(",") if name.strip()]
+    report = assign_documents(find_project(project_name), names, overlap, seed)
+    loads = ", ".join(f"{name} {count}" for name, count in report["per_coder"].items())
+    click.echo(f"assigned {report['documents']} documents ({report['assignments']} "
+               f"assignments): {loads}")
+
+
+@main.command("import")
+@click.argument("project_name")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(
+    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio"]),
+    help="Input format (default: guessed from the file extension).")
+@transactional
+def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) -> None:
+    """Import articles, or annotated documents; all or nothing."""
+    from annotator.services.importing import import_files
+    from annotator.services.projects import find_project
+
+    project = find_project(project_name)
+    with _progress_bar("importing", "paragraphs") as progress:
+        report = import_files(project, list(files), fmt, progress=progress)
+    click.echo(", ".join(f"{value} {key}" for key, value in report.items()
+                         if isinstance(value, int)) + " imported")
+    if report.get("created_users"):
+        click.echo("created inactive accounts for imported coders: "
+                   + ", ".join(report["created_users"]))
+
+
+@main.command("export")
+@click.argument("project_name")
+@click.option("--format", "fmt", required=True, type=click.Choice(
+    ["native", "jsonl", "spacy", "conll", "brat", "csv", "hf"]))
+@click.option("--layer", default=None,
+              help="gold, all (every layer), coders, majority, or a user name "
+                   "(default: everything for native, gold for the other formats).")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="Output file or folder (native: default standard output).")
+@click.option("--include-boilerplate", is_flag=True, help="Keep boilerplate paragraphs.")
+@click.option("--split", default=None, help="Train/dev/test percentages, e.g. 80/10/10.")
+@click.option("--seed", default=0, show_default=True, help="Seed for the split.")
+@transactional
+def export_command(project_name, fmt, layer, out, include_boilerplate, split, seed) -> None:
+    """Export a project's annotations."""
+    from annotator.services.exporting import export_project
+    from annotator.services.projects import find_project
+
+    report = export_project(
+        find_project(project_name), fmt, layer=layer, out=out,
+        include_boilerplate=include_boilerplate, split=split, seed=seed,
+    )
+    summary = ", ".join(f"{value} {key}" for key, value in report.items()
+                        if isinstance(value, int))
+    click.echo(f"exported {summary}" + (f" to {out}" if out else ""), err=out is None)
+
+
+@main.command("agreement")
+@click.argument("project_name")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@transactional
+def agreement_command(project_name: str, as_json: bool) -> None:
+    """Print inter-annotator agreement."""
+    import json
+
+    from annotator.services.agreeing import project_agreement
+    from annotator.services.projects import find_project
+
+    result = project_agreement(find_project(project_name))
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        from annotator.agreement import format_agreement_table
+
+        click.echo(format_agreement_table(result))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the app on the configured database (use gunicorn for teams; see README)."""
+    _serve(current_app, host, port)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Create (once) a demo project with a sample article and demo users, then serve it."""
+    from annotator import create_app
+    from annotator.demo import DEMO_USERS, ensure_demo
+
+    config = {}
+    if not os.environ.get("ANNOTATOR_DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///demo.sqlite"
+    app = create_app(config)
+    with app.app_context():
+        try:
+            created = ensure_demo()
+            db.session.commit()
+        except AnnotatorError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        click.echo(("Created" if created else "Reusing") + " the demo database: "
+                   + db.engine.url.render_as_string(hide_password=True))
+    click.echo("Demo logins (user / password / role):")
+    for name, password, role in DEMO_USERS:
+        click.echo(f"  {name:<10} {password:<16} {role}")
+    click.echo(f"Open http://{host}:{port}/ in a browser; Ctrl+C stops the server.")
+    _serve(app, host, port)
+
+
+def _serve(app, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+class _progress_bar:
+    """A progress bar on a terminal, silent otherwise; yields a callable(count)."""
+
+    def __init__(self, label: str, unit: str):
+        self.label, self.unit, self.bar = label, unit, None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        self.bar = click.progressbar(length=None, label=self.label, file=sys.stderr,
+                                     show_pos=True, item_show_func=lambda _: self.unit)
+        self.bar.__enter__()
+        return self.bar.update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

@@ -1,0 +1,99 @@
+"""Export a project's layers in any format, written atomically (temporary file, then rename)."""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.models import Project
+from annotator.services.records import iter_records
+
+LAYER_CHOICES = {"all": None, "gold": "gold", "coders": "coders"}
+
+
+def export_project(project: Project, fmt: str, layer: str | None = None, out: Path | None = None,
+                   include_boilerplate: bool = False, split: str | None = None,
+                   seed: int = 0) -> dict:
+    """Write the export and return its report (counts, alignment notes)."""
+    if fmt == "native":
+        # Native is the backup: every layer and every paragraph unless asked otherwise.
+        records = iter_records(project, _layer(layer, default=None), include_boilerplate=True)
+        from annotator.formats import native
+
+        if out is None:
+            return native.write(records, sys.stdout)
+        with _atomic_file(out) as handle:
+            return native.write(records, handle)
+    if out is None:
+        raise InputError(f"--out is required for the {fmt} format")
+    from annotator.formats.registry import exporter
+
+    writer = exporter(fmt)
+    records = iter_records(project, _layer(layer, default="gold"), include_boilerplate)
+    with _atomic_path(out) as target:
+        return writer.write(records, target, include_boilerplate=include_boilerplate,
+                            split=_parse_split(split), seed=seed, lang=project.language)
+
+
+def _layer(layer: str | None, default: str | None) -> str | None:
+    if layer is None:
+        return default
+    return LAYER_CHOICES.get(layer, layer)
+
+
+def _parse_split(split: str | None) -> tuple[int, int, int] | None:
+    if split is None:
+        return None
+    try:
+        parts = tuple(int(p) for p in split.split("/"))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or any(p < 0 for p in parts) or sum(parts) != 100:
+        raise InputError(f"--split {split!r}: give three percentages that add up to 100, "
+                         "e.g. 80/10/10")
+    return parts
+
+
+class _atomic_file:
+    """Open a temporary text file beside `path`; rename it over `path` only on success."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self.handle
+
+    def __exit__(self, exc_type, *_):
+        self.handle.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            os.unlink(self.tmp)
+        return False
+
+
+class _atomic_path:
+    """Give a writer a temporary path (file or folder) that replaces `path` on success."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmpdir = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}."))
+        return self.tmpdir / self.path.name
+
+    def __exit__(self, exc_type, *_):
+        try:
+            if exc_type is None:
+                if self.path.is_dir():
+                    shutil.rmtree(self.path)
+                os.replace(self.tmpdir / self.path.name, self.path)
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+        return False

@@ -1,0 +1,236 @@
+"""Store native records (from a native, brat, doccano or Label Studio import) in a project.
+
+Never commits: the caller owns the transaction, so a failed run leaves the database unchanged.
+"""
+
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import insert, select
+
+from annotator.errors import InputError, InputErrors
+from annotator.extensions import db
+from annotator.models import (
+    Attribution,
+    AttributionPart,
+    AuditEntry,
+    Document,
+    Event,
+    EventArgument,
+    Layer,
+    Membership,
+    Paragraph,
+    Project,
+    Span,
+    User,
+)
+from annotator.validation import record_problems
+
+MAX_ERRORS = 50
+
+
+class RecordStore:
+    """Write records of one import run into a project, checking each before writing it."""
+
+    def __init__(self, project: Project, actor: User | None = None):
+        self.project = project
+        self.book = project.codebook.content
+        self.codebook_version = project.codebook.version
+        self.actor = actor
+        self.documents: dict[str, tuple[int, list[tuple[str, bool]], dict[int, int]]] = {}
+        self.users: dict[str, int] = {}
+        self.created_users: list[str] = []
+        self.errors: list[InputError] = []
+        self.counts = {"documents": 0, "layers": 0, "spans": 0, "events": 0, "attributions": 0}
+
+    def add_all(self, records: Iterable[tuple[dict, str, int | None]]) -> dict:
+        """Store (record, file, line) triples; raise InputErrors listing every bad one."""
+        for record, file, line in records:
+            problems = record_problems(record, self.book)
+            if problems:
+                self._fail(file, line, "; ".join(problems[:10]))
+                continue
+            try:
+                self.add(record)
+            except InputError as error:
+                self._fail(file, line, error.message)
+            if len(self.errors) >= MAX_ERRORS:
+                break
+        if self.errors:
+            raise InputErrors(self.errors)
+        report = dict(self.counts)
+        report["created_users"] = self.created_users
+        return report
+
+    def _fail(self, file: str, line: int | None, reason: str) -> None:
+        self.errors.append(InputError(reason, file=file, line=line))
+
+    def add(self, record: dict) -> None:
+        """Store one valid record: its document (once) and its layer, if it names one."""
+        document_id, index_of = self._document(record)
+        name = record.get("layer")
+        if name is None:
+            return
+        layer = self._new_layer(document_id, name)
+        self._store_items(layer, record, index_of)
+        db.session.add(AuditEntry(
+            user_id=self.actor.id if self.actor else None, project_id=self.project.id,
+            document_id=document_id, layer_id=layer.id, action="import", target_type="layer",
+            after={"spans": len(record.get("spans", [])),
+                   "events": len(record.get("events", [])),
+                   "attributions": len(record.get("attributions", []))},
+        ))
+
+    def _document(self, record: dict) -> tuple[int, dict[int, int]]:
+        external_id = record["id"]
+        paragraphs = sorted(
+            ((p.get("index", i), p["text"], p.get("boilerplate", False))
+             for i, p in enumerate(record["paragraphs"])),
+        )
+        shape = [(text, flag) for _, text, flag in paragraphs]
+        known = self.documents.get(external_id)
+        if known is None:
+            known = self._existing_document(external_id) or self._create_document(
+                record, paragraphs
+            )
+            self.documents[external_id] = known
+        document_id, known_shape, index_of = known
+        if known_shape != shape:
+            raise InputError(f"document {external_id!r} appears again with different paragraphs")
+        return document_id, index_of
+
+    def _existing_document(self, external_id: str):
+        document = db.session.execute(
+            select(Document).where(
+                Document.project_id == self.project.id, Document.external_id == external_id
+            )
+        ).scalar_one_or_none()
+        if document is None:
+            return None
+        return (
+            document.id,
+            [(p.text, p.boilerplate) for p in document.paragraphs],
+            {p.position: p.id for p in document.paragraphs},
+        )
+
+    def _create_document(self, record: dict, paragraphs: list[tuple[int, str, bool]]):
+        document = Document(
+            project_id=self.project.id, external_id=record["id"], title=record.get("title") or "",
+            url=record.get("url"), published=record.get("published"), meta=record.get("meta") or {},
+        )
+        db.session.add(document)
+        db.session.flush()
+        rows = [
+            {"document_id": document.id, "position": position, "text": text, "boilerplate": flag}
+            for position, (_, text, flag) in enumerate(paragraphs)
+        ]
+        result = db.session.execute(
+            insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True), rows
+        )
+        index_of = {index: row.id for (index, _, _), row in zip(paragraphs, result, strict=True)}
+        self.counts["documents"] += 1
+        return document.id, [(text, flag) for _, text, flag in paragraphs], index_of
+
+    def _user_id(self, name: str) -> int:
+        if name not in self.users:
+            user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+            if user is None:
+                # A coder known only from imported files (brat, Label Studio): an account that
+                # cannot sign in until an admin sets a password and activates it.
+                user = User(username=name, active=False)
+                user.set_password(secrets.token_urlsafe(24))
+                db.session.add(user)
+                db.session.flush()
+                self.created_users.append(name)
+            if db.session.execute(select(Membership).where(
+                Membership.project_id == self.project.id, Membership.user_id == user.id
+            )).scalar_one_or_none() is None:
+                db.session.add(Membership(project_id=self.project.id, user_id=user.id,
+                                          role="coder"))
+            self.users[name] = user.id
+        return self.users[name]
+
+    def _new_layer(self, document_id: int, name: str) -> Layer:
+        user_id = None if name == "gold" else self._user_id(name)
+        query = select(Layer).where(Layer.document_id == document_id)
+        query = query.where(Layer.kind == "gold") if user_id is None else query.where(
+            Layer.user_id == user_id
+        )
+        layer = db.session.execute(query).scalar_one_or_none()
+        if layer is not None:
+            if layer.spans or layer.events or layer.attributions:
+                raise InputError(f"layer {name!r} of this document already holds annotations; "
+                                 "nothing was overwritten")
+        else:
+            layer = Layer(document_id=document_id, kind="gold" if user_id is None else "coder",
+                          user_id=user_id, codebook_version=self.codebook_version, version=0)
+            db.session.add(layer)
+        layer.version += 1
+        db.session.flush()
+        self.counts["layers"] += 1
+        return layer
+
+    def _store_items(self, layer: Layer, record: dict, index_of: dict[int, int]) -> None:
+        texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
+        span_rows = [
+            {"uid": s["id"], "layer_id": layer.id, "paragraph_id": index_of[s["paragraph"]],
+             "start": s["start"], "end": s["end"], "label": s["label"],
+             "text": texts[s["paragraph"]][s["start"]:s["end"]], "attrs": s.get("attrs") or {}}
+            for s in record.get("spans", [])
+        ]
+        span_ids = self._insert(Span, span_rows)
+        events = record.get("events", [])
+        event_ids = self._insert(Event, [
+            {"uid": e["id"], "layer_id": layer.id, "event_type": e["type"],
+             "trigger_span_id": span_ids.get(e.get("trigger")), "attrs": e.get("attrs") or {}}
+            for e in events
+        ])
+        self._insert(EventArgument, [
+            {"event_id": event_ids[e["id"]], "role": a["role"], "span_id": span_ids[a["span"]],
+             "position": n}
+            for e in events for n, a in enumerate(_unique_arguments(e.get("arguments", [])))
+        ])
+        attributions = record.get("attributions", [])
+        attribution_ids = self._insert(Attribution, [
+            {"uid": a["id"], "layer_id": layer.id, "attrs": a.get("attrs") or {}}
+            for a in attributions
+        ])
+        for a in attributions:  # parents after all rows exist, so order in the file is free
+            if a.get("parent") is not None:
+                db.session.execute(
+                    Attribution.__table__.update()
+                    .where(Attribution.id == attribution_ids[a["id"]])
+                    .values(parent_id=attribution_ids[a["parent"]])
+                )
+        self._insert(AttributionPart, [
+            {"attribution_id": attribution_ids[a["id"]], "role": role,
+             "span_id": span_ids[member], "position": n}
+            for a in attributions for role in ("source", "cue", "content")
+            for n, member in enumerate(dict.fromkeys(a.get(role, [])))
+        ])
+        self.counts["spans"] += len(span_rows)
+        self.counts["events"] += len(events)
+        self.counts["attributions"] += len(attributions)
+
+    @staticmethod
+    def _insert(model, rows: list[dict]) -> dict[str, int]:
+        """Insert rows and return {uid: id} (for models with a uid)."""
+        if not rows:
+            return {}
+        if "uid" not in rows[0]:
+            db.session.execute(insert(model), rows)
+            return {}
+        result = db.session.execute(
+            insert(model).returning(model.id, model.uid, sort_by_parameter_order=True), rows
+        )
+        return {row.uid: row.id for row in result}
+
+
+def _unique_arguments(arguments: list[dict]) -> list[dict]:
+    seen, unique = set(), []
+    for argument in arguments:
+        key = (argument["role"], argument["span"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(argument)
+    return unique

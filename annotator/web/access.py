@@ -1,0 +1,168 @@
+"""Who may see what: every load-and-authorise helper lives here.
+
+Roles rank coder < reviewer < manager < admin (site admins rank highest in every project).
+Anything a user may not see is answered 404, exactly like a missing object, so that ids never
+reveal whether something exists; a member whose role is too low for an action gets 403.
+"""
+
+from flask import abort
+from flask_login import current_user
+
+from annotator.extensions import db
+from annotator.models import (
+    Assignment,
+    Document,
+    Layer,
+    Membership,
+    Paragraph,
+    ParagraphNote,
+    Project,
+    User,
+)
+
+ROLE_RANK = {"coder": 1, "reviewer": 2, "manager": 3, "admin": 4}
+
+
+def membership_role(user, project: Project) -> str | None:
+    """Return the user's role in the project ("admin" for site admins), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_admin:
+        return "admin"
+    return db.session.execute(
+        db.select(Membership.role).where(
+            Membership.project_id == project.id, Membership.user_id == user.id
+        )
+    ).scalar_one_or_none()
+
+
+def has_role(role: str | None, min_role: str) -> bool:
+    """Tell whether `role` ranks at least `min_role`."""
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[min_role]
+
+
+def get_project_or_404(project_id: int, min_role: str = "coder") -> Project:
+    """Return the project if the current user is a member.
+
+    :raise: 404 for non-members and missing projects, 403 when the role is below `min_role`.
+    """
+    project = db.get_or_404(Project, project_id)
+    role = membership_role(current_user, project)
+    if role is None:
+        abort(404)
+    if not has_role(role, min_role):
+        abort(403)
+    return project
+
+
+def project_has_assignments(project_id: int) -> bool:
+    """Tell whether any document of the project is assigned (SPEC: else every coder sees all)."""
+    return db.session.execute(
+        db.select(Assignment.id).join(Document, Assignment.document_id == Document.id)
+        .where(Document.project_id == project_id).limit(1)
+    ).first() is not None
+
+
+def coder_may_open(user: User, document: Document) -> bool:
+    """Tell whether a coder may open the document: assigned to them, or nothing is assigned."""
+    assigned = db.session.execute(
+        db.select(Assignment.id).where(
+            Assignment.document_id == document.id, Assignment.user_id == user.id
+        )
+    ).first()
+    return assigned is not None or not project_has_assignments(document.project_id)
+
+
+def get_document_or_404(document_id: int, min_role: str = "coder") -> Document:
+    """Return the document if the current user may open it.
+
+    :raise: 404 for non-members and for coders the document is not assigned to, 403 when the
+        role is below `min_role`.
+    """
+    document = db.get_or_404(Document, document_id)
+    project = db.session.get(Project, document.project_id)
+    role = membership_role(current_user, project)
+    if role is None or (role == "coder" and not coder_may_open(current_user, document)):
+        abort(404)
+    if not has_role(role, min_role):
+        abort(403)
+    return document
+
+
+def get_paragraph_or_404(paragraph_id: int) -> Paragraph:
+    """Return the paragraph if the current user may open its document.
+
+    :raise: 404 as get_document_or_404.
+    """
+    paragraph = db.get_or_404(Paragraph, paragraph_id)
+    get_document_or_404(paragraph.document_id)
+    return paragraph
+
+
+def document_role(document: Document) -> str | None:
+    """Return the current user's role in the document's project."""
+    return membership_role(current_user, db.session.get(Project, document.project_id))
+
+
+def get_layer_for(user, document: Document, requested: str | None) -> Layer | None:
+    """Return the layer `requested` ("gold", a user name, or None for the caller's own).
+
+    Coders see only their own layer; reviewers, managers and admins see any layer and gold.
+    Returns None when the layer is the caller's own (or gold, for reviewers) and does not exist
+    yet, so that the caller may create it.
+    :raise: 404 for a layer the user may not see or that does not exist.
+    """
+    role = document_role(document)
+    if role is None:
+        abort(404)
+    if requested in (None, "", user.username):
+        return _find_layer(document.id, "coder", user.id)
+    if not has_role(role, "reviewer"):
+        abort(404)
+    if requested == "gold":
+        return _find_layer(document.id, "gold", None)
+    owner = db.session.execute(
+        db.select(User).where(User.username == requested)
+    ).scalar_one_or_none()
+    layer = _find_layer(document.id, "coder", owner.id) if owner else None
+    if layer is None:
+        abort(404)
+    return layer
+
+
+def _find_layer(document_id: int, kind: str, user_id: int | None) -> Layer | None:
+    owner = Layer.user_id.is_(None) if user_id is None else Layer.user_id == user_id
+    return db.session.execute(
+        db.select(Layer).where(Layer.document_id == document_id, Layer.kind == kind, owner)
+    ).scalar_one_or_none()
+
+
+def get_writable_layer_or_404(layer_id: int) -> Layer:
+    """Return a layer the current user may change: their own coder layer, or gold for reviewers.
+
+    :raise: 404 for layers the user may not see, 403 for layers they may see but not change.
+    """
+    layer = db.get_or_404(Layer, layer_id)
+    document = get_document_or_404(layer.document_id)
+    if layer.kind == "coder" and layer.user_id == current_user.id:
+        return layer
+    role = document_role(document)
+    if not has_role(role, "reviewer"):
+        abort(404)
+    if layer.kind == "gold":
+        return layer
+    abort(403)  # coder work is never overwritten by anybody else; suggestions are read-only
+
+
+def get_own_note_or_404(note_id: int) -> ParagraphNote:
+    """Return a paragraph note the current user wrote.
+
+    :raise: 404 for notes the user may not see, 403 for others' notes they may see.
+    """
+    note = db.get_or_404(ParagraphNote, note_id)
+    paragraph = get_paragraph_or_404(note.paragraph_id)
+    if note.user_id == current_user.id:
+        return note
+    if has_role(document_role(paragraph.document), "reviewer"):
+        abort(403)
+    abort(404)

@@ -1,0 +1,107 @@
+"""Error responses: one JSON shape for /api, generic HTML pages everywhere else."""
+
+import logging
+import uuid
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from annotator.errors import AnnotatorError, Conflict, InputError, NotFound
+from annotator.extensions import db
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def is_api_request() -> bool:
+    """Tell whether the current request is addressed to the JSON API."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def json_error(status: int, error: str, message: str, **extra) -> Response:
+    """Build the one API error response: {"error": code, "message": sentence, ...extra}."""
+    response = jsonify({"error": error, "message": message, **extra})
+    response.status_code = status
+    return response
+
+
+def _page(status: int, message: str, request_id: str | None = None):
+    for name in (f"errors/{status}.html", "errors/error.html"):
+        try:
+            return render_template(name, status=status, message=message,
+                                   request_id=request_id), status
+        except TemplateNotFound:
+            continue
+    return Response(message, status=status, mimetype="text/plain")
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    message = error.description or "The request failed."
+    if isinstance(error, RequestEntityTooLarge):
+        limit = request.max_content_length
+        size = f" of {limit / 1_048_576:.0f} MB" if limit else ""
+        message = f"The request body is larger than the limit{size}."
+    if not is_api_request():
+        response = _page(status, message)
+    else:
+        response = json_error(status, ERROR_CODES.get(status, "error"), message)
+    # Keep the headers that say how to recover (Allow on 405, Retry-After on 429).
+    headers = error.get_response().headers
+    if not isinstance(response, Response):
+        response = current_app.make_response(response)
+    for name in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if name in headers:
+            response.headers[name] = headers[name]
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    message = f"{error.description} Reload the page and try again."
+    if is_api_request():
+        return json_error(400, "csrf", message)
+    return _page(400, message)
+
+
+def _annotator_error(error: AnnotatorError):
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else (
+        422 if isinstance(error, InputError) else 400)
+    if is_api_request():
+        return json_error(status, error.code, error.message)
+    return _page(status, error.message)
+
+
+def _server_error(error: Exception):
+    # A failed request may leave the session mid-transaction: never let it leak into the next.
+    db.session.rollback()
+    request_id = uuid.uuid4().hex[:12]
+    original = getattr(error, "original_exception", None) or error
+    log.error("request %s failed: %s %s", request_id, request.method, request.path,
+              exc_info=original)
+    message = f"Something went wrong on the server (request id {request_id})."
+    if is_api_request():
+        return json_error(500, "server_error", message, request_id=request_id)
+    return _page(500, message, request_id)
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(AnnotatorError, _annotator_error)
+    app.register_error_handler(500, _server_error)
