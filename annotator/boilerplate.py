@@ -88,15 +88,18 @@ UI_STRINGS = frozenset(
 # Characters stripped from both ends before comparing: punctuation, arrows, bullets, quotes.
 _OUTER = " \t\n.,!?:;…»«›‹>→←|•·*\"'“”‘’-–—"
 
+# Longest raw paragraph worth comparing with UI_STRINGS (room for padding and punctuation).
+_MAX_UI_LENGTH = max(len(s) for s in UI_STRINGS) + 20
+
 # Short paragraphs that are boilerplate by their opening words.
 _MAX_PROMPT_LENGTH = 300
 _PROMPTS = re.compile(
     r"""^(?:
-        (?:we|this\ (?:web)?site|our\ (?:web)?site)\ uses?\ cookies
-      | by\ (?:continuing|clicking|using\ (?:this|our)\ (?:web)?site)\b.*\bcookies
-      | (?:sign\ up|subscribe|register)\ (?:now\ |today\ )?(?:for|to)\ (?:our|the)\b
+        (?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies
+      | by\s+(?:continuing|clicking|using\s+(?:this|our)\s+(?:web)?site)\b.*\bcookies
+      | (?:sign\s+up|subscribe|register)\s+(?:now\s+|today\s+)?(?:for|to)\s+(?:our|the)\b
         .{0,40}newsletter
-      | (?:read\ more|read\ also|also\ read|see\ also|related|recommended)\s*:\s*\S
+      | (?:read\s+more|read\s+also|also\s+read|see\s+also|related|recommended)\s*:\s*\S
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -130,10 +133,12 @@ def _key(paragraph: str) -> str:
 
 
 def _is_ui_string(paragraph: str) -> bool:
-    key = _key(paragraph)
-    if key in UI_STRINGS:
+    # Length checks first: most paragraphs are article text, far longer than any UI string.
+    if len(paragraph) > _MAX_PROMPT_LENGTH:
+        return False
+    if len(paragraph) <= _MAX_UI_LENGTH and _key(paragraph) in UI_STRINGS:
         return True
-    return len(paragraph) <= _MAX_PROMPT_LENGTH and _PROMPTS.match(key) is not None
+    return _PROMPTS.match(paragraph.lstrip(_OUTER)) is not None
 
 
 def _appeal_start(paragraphs: list[str]) -> int | None:

@@ -133,7 +133,7 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @transactional
 def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) -> None:
     """Import articles, or annotated documents; all or nothing."""
-    from annotator.services.importing import import_files
+    from annotator.services.intake import import_files
     from annotator.services.projects import find_project
 
     project = find_project(project_name)

@@ -84,7 +84,10 @@ def test_appeal_header_flags_itself_and_everything_after_it():
 
 
 def test_dear_readers_without_appeal_text_is_not_a_trailing_block():
-    letter = ["Dear readers,", "Tomorrow's edition will appear an hour later because of the strike."]
+    letter = [
+        "Dear readers,",
+        "Tomorrow's edition will appear an hour later because of the strike.",
+    ]
     assert flag_boilerplate(ARTICLE + letter) == [False] * 5
 
 

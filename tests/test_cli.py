@@ -98,6 +98,7 @@ def test_export_formats_other_than_native_need_an_output_path(runner, app):
 
 
 def test_demo_data_is_created_once(app):
+    db.drop_all()  # the demo builds its schema through the migrations
     assert ensure_demo() is True
     db.session.commit()
     assert ensure_demo() is False

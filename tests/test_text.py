@@ -31,9 +31,7 @@ def test_leading_and_trailing_blank_lines_do_not_switch_to_blank_line_splitting(
     assert split_paragraphs("\n\nTitle\nFirst.\nSecond.\n\n\n") == ["Title", "First.", "Second."]
 
 
-@pytest.mark.parametrize(
-    "raw", ["A\r\n\r\nB\r\nC", "A\r\rB\rC"], ids=["crlf", "lone-cr"]
-)
+@pytest.mark.parametrize("raw", ["A\r\n\r\nB\r\nC", "A\r\rB\rC"], ids=["crlf", "lone-cr"])
 def test_crlf_and_lone_cr_text_splits_like_lf_text(raw):
     assert split_paragraphs(raw) == ["A", "B\nC"]
 

@@ -38,9 +38,11 @@ class ErrorLog:
         self.errors: list[InputError] = []
 
     def add(self, reason: str, line: int | None = None) -> None:
+        """Record a problem at a line of this file."""
         self.append(InputError(reason, file=self.file, line=line))
 
     def append(self, error: InputError) -> None:
+        """Record an error; raise them all once there are MAX_ERRORS."""
         self.errors.append(error)
         if len(self.errors) >= MAX_ERRORS:
             self.errors.append(
@@ -49,6 +51,7 @@ class ErrorLog:
             raise combine(self.errors)
 
     def raise_if_any(self) -> None:
+        """Raise the errors recorded, if any."""
         if self.errors:
             raise combine(self.errors)
 

@@ -75,12 +75,14 @@ class _Importer:
         self.counts = {"documents": 0, "paragraphs": 0, "files": 0}
 
     def fail(self, error: InputError) -> None:
+        """Record an error; stop the run once there are MAX_ERRORS."""
         self.errors.append(error)
         if len(self.errors) >= MAX_ERRORS:
             self.errors.append(InputError(f"stopped after {MAX_ERRORS} errors"))
             raise _TooManyErrors
 
     def check_id(self, record: dict, file: str) -> bool:
+        """Return whether the record's id is new to the project and to this run."""
         external_id, line = record["id"], record["line"]
         key = _id_key(external_id)
         if key in self.existing:
@@ -110,6 +112,7 @@ class _Importer:
         return True
 
     def read_file(self, path: Path, fmt: str) -> None:
+        """Read one file, inserting its records while the run is still error-free."""
         file = path.name
         if not path.is_file():
             self.fail(InputError("no such file", file=file))
@@ -134,6 +137,7 @@ class _Importer:
         self.counts["files"] += 1
 
     def add(self, record: dict) -> None:
+        """Queue a record for insertion, inserting when the batch is full."""
         self.batch.append(record)
         self.batch_paragraphs += len(record["paragraphs"])
         if self.batch_paragraphs >= BATCH_PARAGRAPHS:
@@ -155,9 +159,14 @@ class _Importer:
             }
             for record in self.batch
         ]
-        ids = db.session.scalars(
-            insert(Document).returning(Document.id, sort_by_parameter_order=True), documents
-        ).all()
+        # Core statements on the session's connection: same transaction, without the ORM's
+        # per-row bookkeeping, which would cost more than the database itself.
+        connection = db.session.connection()
+        documents_table, paragraphs_table = Document.__table__, Paragraph.__table__
+        statement = insert(documents_table).returning(
+            documents_table.c.id, sort_by_parameter_order=True
+        )
+        ids = connection.execute(statement, documents).scalars().all()
         rows: list[dict] = []
         for document_id, record in zip(ids, self.batch, strict=True):
             for position, paragraph in enumerate(record["paragraphs"]):
@@ -170,7 +179,7 @@ class _Importer:
                     }
                 )
         for start in range(0, len(rows), BATCH_PARAGRAPHS):
-            db.session.execute(insert(Paragraph), rows[start : start + BATCH_PARAGRAPHS])
+            connection.execute(insert(paragraphs_table), rows[start : start + BATCH_PARAGRAPHS])
         self.counts["documents"] += len(self.batch)
         self.counts["paragraphs"] += len(rows)
         self.batch, self.batch_paragraphs = [], 0

@@ -1,0 +1,236 @@
+"""The import service: raw articles into a project, all or nothing, every problem reported."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from annotator.errors import InputError, InputErrors
+from annotator.extensions import db
+from annotator.formats.articles import unpack
+from annotator.models import Document, Paragraph
+from annotator.services.importing import import_articles
+from tests.helpers import make_project
+
+
+@pytest.fixture
+def project(app):
+    project = make_project("P")
+    db.session.commit()  # the import's rollback must not take the project with it
+    return project
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def paragraphs_of(external_id):
+    document = db.session.execute(
+        select(Document).where(Document.external_id == external_id)
+    ).scalar_one()
+    return document, [(p.text, p.boilerplate) for p in document.paragraphs]
+
+
+def refused(project, paths, **kwargs):
+    """Run an import that must fail; roll back as the caller would and return the errors."""
+    with pytest.raises((InputError, InputErrors)) as info:
+        import_articles(project, paths, **kwargs)
+    db.session.rollback()
+    return unpack(info.value)
+
+
+def write_jsonl(path, objects):
+    path.write_text("\n".join(json.dumps(o) for o in objects) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.shared
+def test_seed_article_imports_with_title_paragraphs_and_flagged_appeal(project, shared_dir):
+    seed = shared_dir / "corpus" / "seed-article.txt"
+    report = import_articles(project, [seed])
+    db.session.commit()
+    assert report == {"documents": 1, "paragraphs": 23, "files": 1}
+    document, paragraphs = paragraphs_of("seed-article")
+    assert document.title == "Ukraine and Russia Conduct Fourth POW Swap in a Week"
+    assert document.project_id == project.id
+    lines = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines()]
+    assert [text for text, _ in paragraphs] == lines  # one paragraph per line of the article
+    assert [flag for _, flag in paragraphs] == [False] * 10 + [True] * 13
+    assert paragraphs[10][0] == "A Message from The Moscow Times:"
+
+
+@pytest.mark.shared
+def test_polnear_texts_import_intact_with_nothing_flagged(project, shared_dir):
+    files = sorted((shared_dir / "corpus" / "polnear-training" / "text").glob("*.txt"))
+    report = import_articles(project, files)
+    db.session.commit()
+    assert report["documents"] == 4 and report["files"] == 4
+    for path in files:
+        _, paragraphs = paragraphs_of(path.stem)
+        assert not any(flag for _, flag in paragraphs), path.name
+        original = path.read_text(encoding="utf-8")
+        stored = [text for text, _ in paragraphs]
+        # Nothing lost or altered: the blank-line-separated blocks are the paragraphs.
+        assert stored == [block.strip() for block in original.split("\n\n") if block.strip()]
+    assert report["paragraphs"] == count(Paragraph)
+
+
+def test_jsonl_csv_and_txt_import_together_in_one_run(project, tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": "j1", "title": "J", "text": "One.\n\nTwo."}])
+    (tmp_path / "b.csv").write_text("id,text,title\nc1,Three.,C\n", encoding="utf-8")
+    (tmp_path / "t1.txt").write_text("Title\nBody.\nSubscribe\n", encoding="utf-8")
+    seen = []
+    report = import_articles(
+        project,
+        [tmp_path / "a.jsonl", tmp_path / "b.csv", tmp_path / "t1.txt"],
+        progress=seen.append,
+    )
+    db.session.commit()
+    assert report == {"documents": 3, "paragraphs": 6, "files": 3}
+    assert seen and seen[-1] == 6
+    assert paragraphs_of("t1")[1] == [("Title", False), ("Body.", False), ("Subscribe", True)]
+    assert paragraphs_of("c1")[0].title == "C"
+
+
+def test_format_option_overrides_the_extension(project, tmp_path):
+    path = write_jsonl(tmp_path / "articles.data", [{"id": "a", "text": "x"}])
+    assert import_articles(project, [path], fmt="jsonl")["documents"] == 1
+
+
+def test_unknown_extension_or_format_is_refused(project, tmp_path):
+    path = write_jsonl(tmp_path / "articles.xml", [{"id": "a", "text": "x"}])
+    (error,) = refused(project, [path])
+    assert "articles.xml" in error.message and "extension" in error.message
+    (error,) = refused(project, [path], fmt="docx")
+    assert "unknown article format 'docx'" in error.message
+
+
+def test_missing_file_is_refused(project, tmp_path):
+    (error,) = refused(project, [tmp_path / "nope.jsonl"])
+    assert "nope.jsonl" in error.message and "no such file" in error.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "reason"),
+    [
+        ("malformed.jsonl", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "x\n', 2, "JSON"),
+        ("encoding.jsonl", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xe9"}\n', 2, "UTF-8"),
+        ("empty.jsonl", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": " \\n "}\n', 2, "empty"),
+        ("dup.jsonl", b'{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', 2, "duplicate"),
+        ("nul.csv", b"id,text\na,ok\nb,x\x00y\n", 3, "NUL"),
+        ("nul.txt", b"Title\nBody \x00\n", 2, "NUL"),
+    ],
+)
+def test_bad_file_is_refused_naming_file_and_line_and_leaves_no_documents(
+    project, tmp_path, name, content, line, reason
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    (error,) = refused(project, [path])
+    assert f"{name}, line {line}: " in error.message and reason in error.message
+    assert count(Document) == 0 and count(Paragraph) == 0
+
+
+def test_duplicate_id_across_files_names_both_places(project, tmp_path):
+    write_jsonl(tmp_path / "one.jsonl", [{"id": "x", "text": "."}, {"id": "a1", "text": "."}])
+    write_jsonl(
+        tmp_path / "two.jsonl",
+        [{"id": "b", "text": "."}, {"id": "c", "text": "."}, {"id": "a1", "text": "."}],
+    )
+    (error,) = refused(project, [tmp_path / "one.jsonl", tmp_path / "two.jsonl"])
+    assert error.message == "two.jsonl, line 3: duplicate id 'a1' (first seen at one.jsonl line 2)"
+
+
+def test_ids_differing_only_in_unicode_normalisation_are_duplicates(project, tmp_path):
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"id": "caf\u00e9", "text": "."}, {"id": "cafe\u0301", "text": "."}]
+    )
+    (error,) = refused(project, [path])
+    assert error.line == 2 and "duplicate id" in error.message
+
+
+def test_id_already_in_the_project_is_refused_and_the_first_import_survives(project, tmp_path):
+    first = write_jsonl(tmp_path / "first.jsonl", [{"id": "a1", "text": "Original text."}])
+    import_articles(project, [first])
+    db.session.commit()
+    again = write_jsonl(
+        tmp_path / "again.jsonl", [{"id": "new", "text": "x"}, {"id": "a1", "text": "Replacement."}]
+    )
+    (error,) = refused(project, [again])
+    assert error.message == "again.jsonl, line 2: id 'a1' already exists in project 'P'"
+    assert count(Document) == 1
+    assert paragraphs_of("a1")[1] == [("Original text.", False)]
+
+
+def test_same_id_in_another_project_is_fine(project, tmp_path):
+    other = make_project("Other")
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": "a1", "text": "x"}])
+    import_articles(other, [path])
+    assert import_articles(project, [path])["documents"] == 1
+
+
+def test_every_fault_of_a_1000_line_file_is_listed_and_nothing_is_stored(project, tmp_path):
+    lines = [json.dumps({"id": f"a{i}", "text": f"Paragraph {i}."}) for i in range(1, 1001)]
+    lines[499] = '{"id":"a500","text":"abc'
+    lines[699] = '{"id": "a700", "text": 42}'
+    lines[700] = '{"id": "a701"}'
+    lines[701] = '["a702"]'
+    path = tmp_path / "faults.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")  # no final newline
+    errors = refused(project, [path])
+    assert [(e.file, e.line) for e in errors] == [("faults.jsonl", n) for n in (500, 700, 701, 702)]
+    assert "malformed JSON" in errors[0].message
+    assert "text must be a string" in errors[1].message
+    assert "text is missing" in errors[2].message
+    assert "expected a JSON object" in errors[3].message
+    assert count(Document) == 0
+
+
+def test_errors_from_several_files_are_reported_together_in_line_order(project, tmp_path):
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n{"id": 5}\n')
+    two = tmp_path / "two.csv"
+    two.write_text("id,text\n,x\n")
+    errors = refused(project, [one, two])
+    assert [(e.file, e.line) for e in errors] == [
+        ("one.jsonl", 2),
+        ("one.jsonl", 3),
+        ("two.csv", 2),
+    ]
+
+
+def test_import_stops_after_fifty_errors(project, tmp_path):
+    path = tmp_path / "junk.jsonl"
+    path.write_text("{broken\n" * 200)
+    errors = refused(project, [path, path])
+    assert len(errors) == 51
+    assert [e.line for e in errors[:50]] == list(range(1, 51))
+    assert errors[-1].message == "stopped after 50 errors"
+
+
+def test_large_import_is_inserted_in_batches_with_progress(project, tmp_path):
+    objects = [{"id": f"d{i}", "paragraphs": [f"P{i}.{j}" for j in range(7)]} for i in range(1000)]
+    path = write_jsonl(tmp_path / "big.jsonl", objects)
+    seen = []
+    report = import_articles(project, [path], progress=seen.append)
+    db.session.commit()
+    assert report == {"documents": 1000, "paragraphs": 7000, "files": 1}
+    assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] == 7000
+    _, paragraphs = paragraphs_of("d999")
+    assert [text for text, _ in paragraphs] == [f"P999.{j}" for j in range(7)]
+
+
+def test_service_does_not_commit(project, tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "text": "x"}])
+    import_articles(project, [path])
+    db.session.rollback()
+    assert count(Document) == 0
+
+
+def test_file_named_like_markup_is_reported_by_name_only(project, tmp_path):
+    # The report echoes the file name; escaping it is the page's job, but it must be the name.
+    name = '"><img src=x onerror=alert(1)>.jsonl'
+    path = tmp_path / name
+    path.write_text('{"id": "a", "text": "<img src=x onerror=alert(1)>"}\n{"text":\n')
+    (error,) = refused(project, [path])
+    assert error.file == name and error.line == 2
