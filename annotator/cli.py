@@ -193,6 +193,31 @@ def agreement_command(project_name: str, as_json: bool) -> None:
         click.echo(format_agreement_table(result))
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@transactional
+def backup_command(path: Path) -> None:
+    """Copy the database to PATH (SQLite online backup; PostgreSQL: prints the pg_dump call)."""
+    from annotator.services.maintenance import backup_database
+
+    click.echo(backup_database(path))
+
+
+@main.command("check")
+@transactional
+def check_command() -> None:
+    """Verify the database: integrity, offsets inside paragraphs, span texts, references."""
+    from annotator.services.maintenance import check_database, count_rows
+
+    problems = check_database()
+    counts = ", ".join(f"{value} {key}" for key, value in count_rows().items())
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(problems)} problem(s) found ({counts})")
+    click.echo(f"no problems found ({counts})")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
