@@ -1,0 +1,69 @@
+"""Name -> module registry of the annotated formats, imported only when asked for.
+
+Core code (import, export of native/jsonl/csv/brat/conll/hf) never imports spaCy; asking for a
+format whose library is missing raises MissingExtra naming the pip extra to install.
+
+Writers take (records, out folder, *, include_boilerplate, split, seed, lang) and return a report;
+readers take a path and yield native records. `native` is the exception: its module (not part
+of this registry's contract) reads and writes a JSON Lines stream.
+"""
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from types import ModuleType
+
+from annotator.errors import AnnotatorError, MissingExtra
+
+
+@dataclass(frozen=True)
+class Format:
+    module: str
+    needs: tuple[tuple[str, str], ...] = ()  # (importable module, pip extra)
+    feature: str = ""
+
+
+EXPORTERS = {
+    "native": Format("annotator.formats.native"),
+    "jsonl": Format("annotator.formats.jsonl"),
+    "spacy": Format("annotator.formats.spacy_docbin", (("spacy", "spacy"),), "spaCy export"),
+    "conll": Format("annotator.formats.conll"),
+    "brat": Format("annotator.formats.brat"),
+    "csv": Format("annotator.formats.csv_tables"),
+    # Writing the folder needs no library; loading it is the consumer's business (datasets).
+    "hf": Format("annotator.formats.hf"),
+}
+
+IMPORTERS = {
+    "native": Format("annotator.formats.native"),
+    "brat": Format("annotator.formats.brat"),
+    "doccano": Format("annotator.formats.doccano"),
+    "label-studio": Format("annotator.formats.label_studio"),
+}
+
+
+def _load(table: dict[str, Format], name: str, kind: str) -> ModuleType:
+    entry = table.get(name)
+    if entry is None:
+        raise AnnotatorError(f"unknown {kind} format {name!r}; choose one of "
+                             f"{', '.join(sorted(table))}")
+    for module, extra in entry.needs:
+        if importlib.util.find_spec(module) is None:
+            raise MissingExtra(entry.feature or f"the {name} format", extra, module)
+    return importlib.import_module(entry.module)
+
+
+def exporter(name: str) -> ModuleType:
+    """Return the module that writes format `name` (its `write` function does the work).
+
+    :raise AnnotatorError: for an unknown name; MissingExtra when its library is not installed.
+    """
+    return _load(EXPORTERS, name, "export")
+
+
+def importer(name: str) -> ModuleType:
+    """Return the module that reads format `name` (its `read` function does the work).
+
+    :raise AnnotatorError: for an unknown name; MissingExtra when its library is not installed.
+    """
+    return _load(IMPORTERS, name, "import")
