@@ -79,15 +79,20 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
 
 @main.command("create-project")
 @click.argument("name")
-@click.option("--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="A YAML or JSON codebook (default: the built-in one).")
+@click.option("--codebook", "codebook_path", metavar="FILE|NAME",
+              help="A YAML or JSON codebook file, or a built-in one by name: default, polnear.")
 @transactional
-def create_project_command(name: str, codebook_path: Path | None) -> None:
+def create_project_command(name: str, codebook_path: str | None) -> None:
     """Create a project with the default codebook or the one given."""
-    from annotator.codebook import load_codebook
+    from annotator.codebook import BUILT_IN, built_in_codebook, load_codebook
     from annotator.services.projects import create_project
 
-    codebook = load_codebook(codebook_path) if codebook_path else None
+    if codebook_path in BUILT_IN:
+        codebook = built_in_codebook(codebook_path)
+    elif codebook_path:
+        codebook = load_codebook(Path(codebook_path))
+    else:
+        codebook = None
     project = create_project(name, codebook)
     click.echo(f"created project {project.name} (id {project.id})")
 

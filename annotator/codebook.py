@@ -28,9 +28,19 @@ class CodebookError(InputError):
         super().__init__("invalid codebook: " + "; ".join(problems), file=file)
 
 
+BUILT_IN = ("default", "polnear")
+
+
 def default_codebook() -> dict:
     """Return the default codebook that ships with the package."""
-    text = resources.files("annotator.codebooks").joinpath("default.yaml").read_text("utf-8")
+    return built_in_codebook("default")
+
+
+def built_in_codebook(name: str) -> dict:
+    """Return one of the codebooks that ship with the package (see BUILT_IN)."""
+    if name not in BUILT_IN:
+        raise InputError(f"no built-in codebook {name!r} (there are: {', '.join(BUILT_IN)})")
+    text = resources.files("annotator.codebooks").joinpath(f"{name}.yaml").read_text("utf-8")
     return validate(yaml.safe_load(text))
 
 

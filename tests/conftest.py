@@ -25,12 +25,9 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """A fresh empty database: a SQLite file, or a scratch PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
-        return
+@pytest.fixture(scope="session")
+def postgres_database():
+    """One scratch PostgreSQL database per test session (tests empty it after themselves)."""
     name = f"annotator_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -42,6 +39,23 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
+def database_url(request, tmp_path):
+    """A fresh empty database: a SQLite file, or the session's PostgreSQL database."""
+    if POSTGRES_URL:
+        return request.getfixturevalue("postgres_database")
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def _empty_postgres() -> None:
+    """Remove every row (and the migrations' bookkeeping) so the next test starts clean."""
+    db.session.rollback()
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
         {
@@ -49,12 +63,15 @@ def app(database_url, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-" + uuid.uuid4().hex,
             "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing for many test users
         }
     )
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         db.create_all()
         yield app
+        if POSTGRES_URL:
+            _empty_postgres()
         db.session.remove()
         db.engine.dispose()
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,7 +39,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_nonce}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=_hash_method())
         self.session_nonce = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
@@ -49,6 +50,13 @@ class User(UserMixin, db.Model):
         token = secrets.token_urlsafe(32)
         self.api_token_hash = hash_token(token)
         return token
+
+
+def _hash_method() -> str:
+    # Tests lower the cost through PASSWORD_HASH_METHOD; production keeps werkzeug's scrypt.
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
 
 
 def hash_token(token: str) -> str:

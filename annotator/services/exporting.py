@@ -34,7 +34,8 @@ def export_project(project: Project, fmt: str, layer: str | None = None, out: Pa
     records = iter_records(project, _layer(layer, default="gold"), include_boilerplate)
     with _atomic_path(out) as target:
         return writer.write(records, target, include_boilerplate=include_boilerplate,
-                            split=_parse_split(split), seed=seed, lang=project.language)
+                            split=_parse_split(split), seed=seed, lang=project.language,
+                            codebook_version=project.codebook.version)
 
 
 def _layer(layer: str | None, default: str | None) -> str | None:
