@@ -198,6 +198,48 @@ def agreement_command(project_name: str, as_json: bool) -> None:
         click.echo(format_agreement_table(result))
 
 
+@main.command("suggest")
+@click.argument("project_name")
+@click.option("--no-spacy", is_flag=True, help="Do not use an installed spaCy pipeline.")
+@click.option("--spacy-model", default=None, help="Name of an installed spaCy pipeline.")
+@transactional
+def suggest_command(project_name: str, no_spacy: bool, spacy_model: str | None) -> None:
+    """Compute suggestions (actors, cues, quotations) for every document of a project."""
+    from annotator.services.projects import find_project
+    from annotator.services.suggesting import suggest_project
+
+    report = suggest_project(find_project(project_name), use_spacy=not no_spacy,
+                             spacy_model=spacy_model)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in report["suggestions"].items())
+    click.echo(f"suggestions for {report['documents']} documents: {kinds or 'none'}")
+    if report.get("spacy_reason"):
+        click.echo(f"spaCy: {report['spacy_reason']}")
+
+
+@main.command("score-suggestions")
+@click.argument("project_name")
+@click.option("--layer", default="gold", show_default=True,
+              help="Score against gold, coders, or one coder's layer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@transactional
+def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> None:
+    """Score suggestions against a layer: precision, recall and F1 per kind."""
+    import json
+
+    from annotator.services.projects import find_project
+    from annotator.services.suggesting import score_project
+    from annotator.suggest.scoring import format_figures, format_header
+
+    result = score_project(find_project(project_name), layer=layer)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(format_header())
+    kinds = result["mean"] if "mean" in result else result["kinds"]
+    for line in format_figures(kinds):
+        click.echo(line)
+
+
 @main.command("backup")
 @click.argument("path", type=click.Path(path_type=Path))
 @transactional

@@ -1,0 +1,75 @@
+"""Suggestions that speed coders up: actor mentions, attribution cues, quotations, attributions.
+
+Pure: plain text in, plain suggestion dicts out (no Flask, no database). Every suggestion has
+`kind` ("actor", "cue", "quote" or "attribution"), `paragraph`, `start`, `end` (code points,
+half-open, into the paragraph text), `text`, `label` (the codebook label it proposes), `attrs`
+and `source` (what made it: "gazetteer", "lexicon", "quotes" or "spacy"); an attribution also
+has `parts`, {"source": [...], "cue": [...], "content": [...]} lists of spans.
+"""
+
+from collections.abc import Iterable
+
+from annotator.suggest.cues import find_cues
+from annotator.suggest.gazetteer import ActorEntry, Gazetteer
+from annotator.suggest.pairing import pair_attributions
+from annotator.suggest.quotes import find_quotes
+
+KINDS = ("actor", "cue", "quote", "attribution")
+
+__all__ = ["KINDS", "ActorEntry", "Gazetteer", "suggest_paragraph", "suggest_paragraphs"]
+
+
+def suggest_paragraph(text: str, index: int = 0, gazetteer: Gazetteer | None = None,
+                      extra_actors: Iterable[dict] = ()) -> list[dict]:
+    """Return every suggestion for one paragraph.
+
+    `extra_actors` are actor suggestions from elsewhere (a spaCy pipeline); those overlapping a
+    registry match are dropped, because the registry also knows the actor's id.
+    """
+    actors = gazetteer.find(text, index) if gazetteer is not None else []
+    actors += [a for a in extra_actors
+               if not any(a["start"] < b["end"] and b["start"] < a["end"] for b in actors)]
+    actors.sort(key=lambda a: (a["start"], a["end"]))
+    cues = find_cues(text, index)
+    quotes = find_quotes(text, index)
+    attributions = pair_attributions(text, index, cues, quotes, actors)
+    return actors + cues + quotes + attributions
+
+
+def suggest_paragraphs(paragraphs: Iterable[tuple[int, str]], gazetteer: Gazetteer | None = None,
+                       extra_actors: Iterable[dict] = ()) -> list[dict]:
+    """Return every suggestion for (paragraph index, text) pairs."""
+    extra_by_paragraph: dict[int, list[dict]] = {}
+    for actor in extra_actors:
+        extra_by_paragraph.setdefault(actor["paragraph"], []).append(actor)
+    found: list[dict] = []
+    speaker = None  # the last attribution of the previous paragraph, when it quoted someone
+    for index, text in paragraphs:
+        suggestions = suggest_paragraph(text, index, gazetteer, extra_by_paragraph.get(index, ()))
+        attributions = [s for s in suggestions if s["kind"] == "attribution"]
+        continued = speaker is not None and continue_quotation(speaker, suggestions)
+        if attributions:
+            last = attributions[-1]
+            speaker = last if last["attrs"].get("quote_type") != "INDIRECT" else None
+        elif not continued:
+            speaker = None
+        found += suggestions
+    return found
+
+
+def continue_quotation(speaker: dict, suggestions: list[dict]) -> bool:
+    """Give a paragraph that opens with an unclaimed quotation to the previous speaker.
+
+    News quotes someone over several paragraphs with one cue: “…,” he said. / “…” / “…”
+    Return whether the paragraph continued the quotation.
+    """
+    claimed = {(p["start"], p["end"]) for s in suggestions if s["kind"] == "attribution"
+               for p in s["parts"]["content"]}
+    for quote in suggestions:
+        if (quote["kind"] == "quote" and quote["attrs"]["depth"] == 0
+                and quote["start"] == 0
+                and (quote["start"], quote["end"]) not in claimed):
+            speaker["parts"]["content"].append(
+                {key: quote[key] for key in ("paragraph", "start", "end", "text")})
+            return True
+    return False
