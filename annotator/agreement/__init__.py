@@ -6,6 +6,7 @@ docs/agreement.md says how each figure is computed.
 """
 
 from annotator.agreement.compute import compute_agreement
-from annotator.agreement.report import agreement_svg, format_agreement_table
+from annotator.agreement.svg import agreement_svg
+from annotator.agreement.table import format_agreement_table
 
 __all__ = ["agreement_svg", "compute_agreement", "format_agreement_table"]

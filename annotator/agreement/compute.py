@@ -1,9 +1,12 @@
 """Compute every agreement figure for a set of native records (see docs/agreement.md)."""
 
+import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from itertools import combinations
 
+from annotator.agreement.coefficients import token_figures
 from annotator.agreement.matching import prf
 from annotator.agreement.pairs import (
     PairCounts,
@@ -15,7 +18,7 @@ from annotator.agreement.pairs import (
     span_section,
 )
 from annotator.agreement.records import group_documents
-from annotator.agreement.tokens import add_token_units, token_figures
+from annotator.agreement.tokens import add_token_units
 
 
 def compute_agreement(records: Iterable[Mapping], *, include_boilerplate: bool = False) -> dict:
@@ -24,17 +27,38 @@ def compute_agreement(records: Iterable[Mapping], *, include_boilerplate: bool =
     Returns a JSON-serialisable dict; docs/agreement.md defines every figure in it.
     :raise InputError: when a record is malformed or a coder has two layers for one document.
     """
+    with gc_paused():
+        return _compute(records, include_boilerplate)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small, acyclic tuples.
+
+    Otherwise every few thousand allocations trigger a collection that walks all the (large)
+    input; that costs about a third of the run time on big projects.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(records: Iterable[Mapping], include_boilerplate: bool) -> dict:
     documents = group_documents(records)
     pairs: dict[tuple[str, str], PairCounts] = {}
     units: dict[tuple, Counter] = {}
     layers_per_coder: Counter = Counter()
-    spans_per_coder: dict[str, Counter] = {}
+    labels_per_coder: dict[str, list[str]] = {}
     rows = []
     for doc in documents.values():
         names = sorted(doc.layers)
         for name in names:
             layers_per_coder[name] += 1
-            spans_per_coder.setdefault(name, Counter()).update(s[3] for s in doc.layers[name].spans)
+            labels_per_coder.setdefault(name, []).extend(doc.layers[name].labels)
         exact_f1s, overlap_f1s = [], []
         for a, b in combinations(names, 2):
             counts = pairs.get((a, b))
@@ -57,12 +81,16 @@ def compute_agreement(records: Iterable[Mapping], *, include_boilerplate: bool =
         )
 
     overall = merge(pairs.values())
+    spans_per_coder = {name: Counter(labels) for name, labels in labels_per_coder.items()}
     tokens = token_figures(units, include_boilerplate)
+    compared = [row for row in rows if row["pairs"]]
+    tokens["documents"] = sum(1 for row in compared if row["text_known"])
+    tokens["documents_without_text"] = sum(1 for row in compared if not row["text_known"])
     coders = sorted(layers_per_coder)
     return {
         "coders": coders,
         "n_documents": len(documents),
-        "n_documents_compared": sum(1 for row in rows if row["pairs"]),
+        "n_documents_compared": len(compared),
         "spans": {
             "pairs": pair_rows(pairs, span_section),
             "overall": {"documents": overall.documents, **span_section(overall)},

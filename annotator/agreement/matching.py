@@ -1,13 +1,16 @@
 """Match two coders' items (spans, events, attribution parts) and score the match.
 
-Exact matching counts the multiset intersection. Overlap matching is one-to-one and greedy: all
-intersecting pairs are sorted by overlap size (largest first), ties by the items' own sort order,
-and taken in turn when neither item is already matched. The result depends only on the items, never
-on their input order.
+Exact matching counts the multiset intersection. Overlap matching is one-to-one: exact matches
+pair first; then all remaining pairs that share characters are sorted by overlap size (largest
+first), then by combined size (smallest first), then by the items' own sort order, and taken in
+turn when neither item is already matched. Pairing exact matches first changes nothing that the
+greedy order would not do anyway (no item overlaps a span more than its identical twin, and on a
+tie the twin is the smaller pair); it only saves time. The result depends only on the items,
+never on their input order.
 """
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 
 
 def prf(matches: int, n_reference: int, n_other: int) -> dict:
@@ -27,28 +30,57 @@ def prf(matches: int, n_reference: int, n_other: int) -> dict:
     }
 
 
-def exact_matches(a: Iterable[Hashable], b: Iterable[Hashable]) -> Counter:
-    """Return the multiset of items both sides have (each item matched at most once per copy)."""
-    return Counter(a) & Counter(b)
+def exact_matches(a: Collection, b: Collection) -> tuple[Collection, Collection, Collection]:
+    """Split two sides' items into exact matches and each side's unmatched rest (multisets).
+
+    An item matches as often as the side with fewer copies has it. The three results are
+    collections in no particular order.
+    """
+    if not a or not b:
+        return (), a, b
+    set_a, set_b = set(a), set(b)
+    if len(set_a) == len(a) and len(set_b) == len(b):  # no duplicates: plain sets will do
+        both = set_a & set_b
+        return both, set_a - both, set_b - both
+    count_a, count_b = Counter(a), Counter(b)
+    both = count_a & count_b
+    return (
+        list(both.elements()),
+        list((count_a - both).elements()),
+        list((count_b - both).elements()),
+    )
+
+
+def exact_match_count(a: Collection, b: Collection) -> int:
+    """Return how many items match exactly (the size of the multisets' intersection)."""
+    if not a or not b:
+        return 0
+    set_a, set_b = set(a), set(b)
+    if len(set_a) == len(a) and len(set_b) == len(b):
+        return len(set_a & set_b)
+    return (Counter(a) & Counter(b)).total()
 
 
 def greedy_matches(
-    a: Sequence, b: Sequence, overlap: Callable[[object, object], int]
+    a: Iterable,
+    b: Iterable,
+    overlap: Callable[[object, object], int],
+    size: Callable[[object], int],
 ) -> list[tuple[object, object]]:
-    """Pair items one-to-one, greedily by largest positive `overlap`, deterministically."""
+    """Pair items one-to-one by largest positive `overlap`, then smallest combined `size`."""
     a = sorted(a)
     b = sorted(b)
     candidates = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            size = overlap(x, y)
-            if size > 0:
-                candidates.append((-size, i, j))
+            shared = overlap(x, y)
+            if shared > 0:
+                candidates.append((-shared, size(x) + size(y), i, j))
     candidates.sort()  # i and j index sorted lists, so ties fall back to item order
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []
-    for _, i, j in candidates:
+    for _, _, i, j in candidates:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -61,6 +93,10 @@ def range_overlap(x: tuple[int, int], y: tuple[int, int]) -> int:
     return min(x[1], y[1]) - max(x[0], y[0])
 
 
+def range_size(x: tuple[int, int]) -> int:
+    return x[1] - x[0]
+
+
 def part_overlap(x: Iterable[tuple], y: Iterable[tuple]) -> int:
     """Return how many characters two sets of (paragraph, start, end) ranges share."""
     total = 0
@@ -71,30 +107,39 @@ def part_overlap(x: Iterable[tuple], y: Iterable[tuple]) -> int:
     return total
 
 
-def span_overlap_matches(a: Iterable[tuple], b: Iterable[tuple]) -> Counter:
-    """Count overlap matches of (paragraph, start, end, label) spans, per label.
+def part_size(x: Iterable[tuple]) -> int:
+    return sum(e - s for _, s, e in x)
 
-    Only spans with the same paragraph and label can match; their ranges must intersect.
+
+def span_overlap_matches(rest_a: Iterable[tuple], rest_b: Iterable[tuple]) -> list[str]:
+    """Return the labels of the overlap matches among spans left unmatched by `exact_matches`.
+
+    Spans are (paragraph, start, end, label). Only spans with the same paragraph and label can
+    match, and their ranges must intersect.
     """
     groups: dict[tuple, tuple[list, list]] = {}
-    for side, spans in enumerate((a, b)):
-        for paragraph, start, end, label in spans:
-            groups.setdefault((paragraph, label), ([], []))[side].append((start, end))
-    counts: Counter = Counter()
+    for paragraph, start, end, label in rest_a:
+        groups.setdefault((paragraph, label), ([], []))[0].append((start, end))
+    matched = []
+    for paragraph, start, end, label in rest_b:
+        group = groups.get((paragraph, label))
+        if group is not None:
+            group[1].append((start, end))
     for (_, label), (xs, ys) in groups.items():
-        if not xs or not ys:
+        if not ys:
             continue
         if len(xs) == 1 and len(ys) == 1:  # the common case, without sorting
-            counts[label] += range_overlap(xs[0], ys[0]) > 0
+            if range_overlap(xs[0], ys[0]) > 0:
+                matched.append(label)
         else:
-            counts[label] += len(greedy_matches(xs, ys, range_overlap))
-    return counts
+            matched += [label] * len(greedy_matches(xs, ys, range_overlap, range_size))
+    return matched
 
 
-def part_overlap_matches(a: Iterable[frozenset], b: Iterable[frozenset]) -> int:
-    """Count one-to-one overlap matches between two coders' attribution parts."""
-    xs = [sorted(part) for part in a]
-    ys = [sorted(part) for part in b]
+def part_overlap_matches(rest_a: Iterable[frozenset], rest_b: Iterable[frozenset]) -> int:
+    """Count overlap matches among attribution parts left unmatched by `exact_matches`."""
+    xs = [sorted(part) for part in rest_a]
+    ys = [sorted(part) for part in rest_b]
     if not xs or not ys:
         return 0
-    return len(greedy_matches(xs, ys, part_overlap))
+    return len(greedy_matches(xs, ys, part_overlap, part_size))

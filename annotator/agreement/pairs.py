@@ -2,27 +2,34 @@
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 
 from annotator.agreement.matching import (
+    exact_match_count,
     exact_matches,
     part_overlap_matches,
     prf,
     span_overlap_matches,
 )
+from annotator.agreement.records import PART_NAMES as PARTS
 from annotator.agreement.records import Layer
 
-PARTS = ("source", "cue", "content")
+LABEL = itemgetter(3)  # of a (paragraph, start, end, label) span
 
 
 class PairCounts:
-    """Running match counts for one pair of coders over the documents both annotated."""
+    """Running match counts for one pair of coders over the documents both annotated.
+
+    Span labels are collected in lists (extending a list is cheap) and counted once at the end.
+    """
 
     def __init__(self) -> None:
         self.documents = 0
-        self.span_counts: dict[str, Counter] = {
-            k: Counter() for k in ("reference", "other", "exact", "overlap")
+        self.span_labels: dict[str, list[str]] = {
+            k: [] for k in ("reference", "other", "exact", "overlap")
         }
         self.tallies: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self._counted: dict[str, Counter] | None = None
 
     def tally(self, name: str, matches: int, n_reference: int, n_other: int) -> None:
         tally = self.tallies[name]
@@ -33,34 +40,47 @@ class PairCounts:
     def add(self, a: Layer, b: Layer) -> tuple[float | None, float | None]:
         """Add one document's comparison; return its exact and overlap span F1."""
         self.documents += 1
-        counts = self.span_counts
-        exact = Counter(span[3] for span in exact_matches(a.spans, b.spans).elements())
-        overlap = span_overlap_matches(a.spans, b.spans)
-        counts["reference"].update(span[3] for span in a.spans)
-        counts["other"].update(span[3] for span in b.spans)
-        counts["exact"].update(exact)
-        counts["overlap"].update(overlap)
+        self._counted = None
+        labels = self.span_labels
+        span_matches, rest_a, rest_b = exact_matches(a.spans, b.spans)
+        overlap = span_overlap_matches(rest_a, rest_b)  # exact matches pair first: add them
+        labels["reference"] += a.labels
+        labels["other"] += b.labels
+        labels["exact"] += map(LABEL, span_matches)
+        labels["overlap"] += map(LABEL, span_matches)
+        labels["overlap"] += overlap
         total = len(a.spans) + len(b.spans)
 
-        for name in ("events", "arguments"):
-            xs, ys = getattr(a, name), getattr(b, name)
-            self.tally(name, exact_matches(xs, ys).total(), len(xs), len(ys))
+        self.tally("events", exact_match_count(a.events, b.events), len(a.events), len(b.events))
+        args_a, args_b = a.arguments, b.arguments
+        self.tally("arguments", exact_match_count(args_a, args_b), len(args_a), len(args_b))
 
-        for i, part in enumerate(PARTS):
-            xs = [t[i] for t in a.attributions if t[i]]  # empty parts are not items
-            ys = [t[i] for t in b.attributions if t[i]]
-            self.tally(part + ".exact", exact_matches(xs, ys).total(), len(xs), len(ys))
-            self.tally(part + ".overlap", part_overlap_matches(xs, ys), len(xs), len(ys))
-        whole = exact_matches(a.attributions, b.attributions).total()
-        self.tally("whole", whole, len(a.attributions), len(b.attributions))
+        if a.attributions or b.attributions:
+            for i, part in enumerate(PARTS):
+                xs = [t[i] for t in a.attributions if t[i]]  # empty parts are not items
+                ys = [t[i] for t in b.attributions if t[i]]
+                matched, rest_xs, rest_ys = exact_matches(xs, ys)
+                self.tally(part + ".exact", len(matched), len(xs), len(ys))
+                overlapping = len(matched) + part_overlap_matches(rest_xs, rest_ys)
+                self.tally(part + ".overlap", overlapping, len(xs), len(ys))
+            whole = exact_match_count(a.attributions, b.attributions)
+            self.tally("whole", whole, len(a.attributions), len(b.attributions))
 
         if not total:
             return None, None
-        return 2 * exact.total() / total, 2 * overlap.total() / total
+        exact = len(span_matches)
+        return 2 * exact / total, 2 * (exact + len(overlap)) / total
+
+    def span_counts(self) -> dict[str, Counter]:
+        """Return the span label lists counted: spans per label for each side and kind."""
+        if self._counted is None:
+            self._counted = {k: Counter(v) for k, v in self.span_labels.items()}
+        return self._counted
 
     def span_figures(self, kind: str) -> dict:
         """Return micro P/R/F1 of `kind` ("exact" or "overlap") span matches, with per label."""
-        ref, other, hits = (self.span_counts[k] for k in ("reference", "other", kind))
+        counts = self.span_counts()
+        ref, other, hits = counts["reference"], counts["other"], counts[kind]
         labels = sorted(set(ref) | set(other))
         result = prf(hits.total(), ref.total(), other.total())
         result["per_label"] = {
@@ -70,11 +90,8 @@ class PairCounts:
 
     def span_f1(self, kind: str) -> float | None:
         """Return the micro F1 of `kind` ("exact" or "overlap") span matches."""
-        return prf(
-            self.span_counts[kind].total(),
-            self.span_counts["reference"].total(),
-            self.span_counts["other"].total(),
-        )["f1"]
+        labels = self.span_labels
+        return prf(len(labels[kind]), len(labels["reference"]), len(labels["other"]))["f1"]
 
     def figure(self, name: str) -> dict:
         """Return P/R/F1 of a tallied figure ("events", "cue.exact", "whole", ...)."""
@@ -86,8 +103,8 @@ def merge(pairs: Iterable[PairCounts]) -> PairCounts:
     merged = PairCounts()
     for counts in pairs:
         merged.documents += counts.documents
-        for key, counter in counts.span_counts.items():
-            merged.span_counts[key].update(counter)
+        for key, labels in counts.span_labels.items():
+            merged.span_labels[key] += labels
         for name, tally in counts.tallies.items():
             merged.tally(name, *tally)
     return merged

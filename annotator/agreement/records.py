@@ -7,6 +7,7 @@ coders (whose ids differ) can be compared by what they point at.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter, methodcaller
 
 from annotator.errors import InputError
 
@@ -16,6 +17,11 @@ NON_CODER_LAYERS = frozenset({"gold"})
 Range = tuple[int, int, int]  # (paragraph, start, end)
 Span = tuple[int, int, int, str]  # (paragraph, start, end, label)
 Part = frozenset[Range]
+SPAN_KEYS = ("paragraph", "start", "end", "label")
+SPAN_FIELDS = itemgetter(*SPAN_KEYS)
+GET_ID = methodcaller("get", "id")
+PART_NAMES = ("source", "cue", "content")
+NONE: Part = frozenset()
 
 
 @dataclass(slots=True)
@@ -26,6 +32,7 @@ class Layer:
     events: list[tuple] = field(default_factory=list)  # (*trigger range, type)
     arguments: list[tuple] = field(default_factory=list)  # (*trigger range, type, role, *range)
     attributions: list[tuple[Part, Part, Part]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # the spans' labels, in order
 
 
 @dataclass(slots=True)
@@ -70,31 +77,54 @@ def group_documents(records: Iterable[Mapping]) -> dict[object, Document]:
 
 
 def read_layer(record: Mapping, where: str) -> Layer:
-    """Resolve one record's spans, events and attributions into comparable tuples."""
-    layer = Layer()
-    ranges: dict[object, Range] = {}
-    for span in record.get("spans") or ():
-        try:
-            rng = (int(span["paragraph"]), int(span["start"]), int(span["end"]))
-            label = str(span["label"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"agreement: {where}: malformed span {span!r}") from exc
-        layer.spans.append((*rng, label))
-        ranges[span.get("id")] = rng
+    """Resolve one record's spans, events and attributions into comparable tuples.
+
+    :raise InputError: when a span lacks a field or has a non-integer offset or a non-text label.
+    """
+    raw = record.get("spans") or ()
+    try:
+        spans = list(map(SPAN_FIELDS, raw))
+    except (KeyError, TypeError):
+        spans = []
+    if len(spans) != len(raw) or not well_typed(spans):
+        raise_malformed_span(raw, where)
+    layer = Layer(spans=spans, labels=list(map(itemgetter(3), spans)))
+    ranges = dict(zip(map(GET_ID, raw), spans, strict=True))  # span id -> (p, start, end, label)
     for event in record.get("events") or ():
         trigger = ranges.get(event.get("trigger"))
         if trigger is None:  # no trigger (yet) or a dangling id: nothing to compare
             continue
-        key = (*trigger, str(event.get("type")))
+        key = (*trigger[:3], str(event.get("type")))
         layer.events.append(key)
         for argument in event.get("arguments") or ():
             target = ranges.get(argument.get("span"))
             if target is not None:
-                layer.arguments.append((*key, str(argument.get("role")), *target))
+                layer.arguments.append((*key, str(argument.get("role")), *target[:3]))
     for attribution in record.get("attributions") or ():
-        parts = tuple(
-            frozenset(ranges[i] for i in attribution.get(name) or () if i in ranges)
-            for name in ("source", "cue", "content")
-        )
-        layer.attributions.append(parts)
+        parts = []
+        for name in PART_NAMES:
+            ids = attribution.get(name)
+            parts.append(frozenset([ranges[i][:3] for i in ids if i in ranges]) if ids else NONE)
+        layer.attributions.append(tuple(parts))
     return layer
+
+
+def well_typed(spans: list[Span]) -> bool:
+    """Tell whether every span has integer paragraph, start and end and a str label."""
+    if not spans:
+        return True
+    paragraphs, starts, ends, labels = zip(*spans, strict=True)
+    offsets = {*map(type, paragraphs), *map(type, starts), *map(type, ends)}
+    return offsets == {int} and set(map(type, labels)) == {str}
+
+
+def raise_malformed_span(spans: Iterable, where: str) -> None:
+    """Raise an InputError naming the first span that is not well formed."""
+    for span in spans:
+        values = [span.get(k) if isinstance(span, Mapping) else None for k in SPAN_KEYS]
+        if not all(type(v) is int for v in values[:3]) or type(values[3]) is not str:
+            raise InputError(
+                f"agreement: {where}: span {span!r} needs integer paragraph, start and end "
+                "and a text label"
+            )
+    raise InputError(f"agreement: {where}: malformed spans")

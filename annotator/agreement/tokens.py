@@ -1,14 +1,18 @@
-"""Token-level agreement: label every token per coder, then Cohen's kappa and Krippendorff's alpha.
+"""Token units: label every token of a document per coder, and count the label tuples.
 
-Both coefficients are computed here from counts, with the same formulas as scikit-learn's
-`cohen_kappa_score` and the `krippendorff` package (nominal), which the tests compare against.
+A token is a match of TOKEN_PATTERN in a paragraph's text. Each coder gives each token the label of
+the first span (earliest start, then longest, then label) that shares a character with it, or "O".
+The counting never lists tokens one by one: labels only change where a span starts or ends, so
+the text is cut at those positions, and each piece adds its token count to the tuple of labels the
+coders give it. Counting matches in a window with `findall(text, pos, endpos)` finds the same
+tokens as in the whole text, except the tail of a word cut at `pos`, which is subtracted.
 """
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from itertools import combinations
+from collections import Counter
+from collections.abc import Sequence
+from itertools import accumulate, chain, repeat
+from operator import itemgetter, neg, sub
 
 from annotator.agreement.records import Document
 
@@ -16,161 +20,79 @@ from annotator.agreement.records import Document
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 OUTSIDE = "O"
+CUT_RE = re.compile(r"\w\w")  # matches at i - 1 when position i cuts a word token in two
+FIRST, SECOND = itemgetter(0), itemgetter(1)
 
 
-def tokenise(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) code-point offsets of each token of `text`."""
-    return [m.span() for m in TOKEN_RE.finditer(text)]
+def count_units(text: str, coder_spans: Sequence[list], counter: Counter) -> None:
+    """Add to `counter` how many tokens of `text` get each tuple of labels, one per coder.
 
-
-def token_count(text: str) -> int:
-    """Return how many tokens `text` has."""
-    return len(TOKEN_RE.findall(text))
-
-
-def token_labels(
-    starts: list[int], ends: list[int], spans: Iterable[tuple[int, int, str]]
-) -> list[str]:
-    """Give each token the label of the first span that shares a character with it.
-
-    `spans` are (start, end, label) in one paragraph. "First" means earliest start, then longest,
-    then label; tokens no span touches get "O".
+    `coder_spans` holds, per coder, a list of (start, -end, label) spans inside the text.
     """
-    labels = [OUTSIDE] * len(starts)
-    ordered = sorted(spans, key=lambda s: (s[0], -s[1], s[2]), reverse=True)
-    for start, end, label in ordered:  # the highest-priority span is written last
-        first = bisect_right(ends, start)  # first token ending after the span starts
-        stop = bisect_left(starts, end)  # first token starting at or after the span's end
-        if first < stop:
-            labels[first:stop] = [label] * (stop - first)
-    return labels
+    spans_by_coder = [sorted(spans, reverse=True) for spans in coder_spans]  # best span last
+    every = list(chain.from_iterable(spans_by_coder))
+    bounds = sorted({*map(FIRST, every), *map(neg, map(SECOND, every))})
+    # Count the tokens in the windows between bounds (map and accumulate keep the loop in C).
+    # Where a bound cuts a word token in two, the window after it finds that word's tail, which
+    # is not a new token: subtract it.
+    ends = [*bounds, len(text)]
+    windows = map(len, map(TOKEN_RE.findall, repeat(text), [0, *bounds], ends))
+    cut = [False, *map(bool, map(CUT_RE.match, repeat(text), [b - 1 for b in bounds]))]
+    if bounds and bounds[0] == 0:
+        cut[1] = False  # the text's start cuts nothing
+    counts = list(accumulate(map(sub, windows, cut)))  # tokens starting before each of `ends`
+    starts_before = dict(zip(bounds, counts, strict=False))
+    first_after = dict(zip(bounds, map(sub, counts, cut[1:]), strict=False))  # first ending after
+    total = counts[-1]
 
-
-def cohen_kappa(confusion: Counter) -> float | None:
-    """Return Cohen's kappa from a Counter of (label_a, label_b) pairs; None when undefined.
-
-    kappa = 1 - (observed disagreement) / (expected disagreement), with expected counts from the
-    two coders' marginals, as scikit-learn computes it. It is undefined (None) when there are no
-    tokens or when the expected disagreement is zero: both coders used one and the same label
-    for every token.
-    """
-    total = sum(confusion.values())
-    if not total:
-        return None
-    rows: Counter = Counter()
-    cols: Counter = Counter()
-    agree = 0
-    for (a, b), count in confusion.items():
-        rows[a] += count
-        cols[b] += count
-        if a == b:
-            agree += count
-    expected_agree_times_n = sum(rows[c] * cols[c] for c in rows)  # integer, exact
-    expected_disagreement = total * total - expected_agree_times_n  # scaled by n
-    if expected_disagreement == 0:
-        return None
-    return 1 - (total - agree) * total / expected_disagreement
-
-
-def krippendorff_alpha(units: Counter) -> tuple[float | None, int, int]:
-    """Return nominal alpha, pairable units and pairable values from a Counter of units.
-
-    `units` maps a tuple of the values given to one unit (by the coders who coded it) to how many
-    units have those values. Units with fewer than two values are not pairable and are left out.
-    alpha = 1 - (n - 1) · Σ_u D_u / (n² - Σ_c n_c²), where D_u = (m_u² - Σ_c m_uc²) / (m_u - 1) is
-    the unit's off-diagonal coincidence mass, n_c the pairable values of category c and n their sum.
-    It is undefined (None) when nothing is pairable or every pairable value is the same category.
-    """
-    n_values: Counter = Counter()
-    disagreement = 0.0
-    pairable_units = 0
-    for values, count in units.items():
-        m = len(values)
-        if m < 2:
-            continue
-        pairable_units += count
-        per_value = Counter(values)
-        for value, k in per_value.items():
-            n_values[value] += k * count
-        off_diagonal = m * m - sum(k * k for k in per_value.values())
-        disagreement += count * off_diagonal / (m - 1)
-    n = sum(n_values.values())
-    expected = n * n - sum(k * k for k in n_values.values())
-    if expected == 0:
-        return None, pairable_units, n
-    return 1 - (n - 1) * disagreement / expected, pairable_units, n
+    # A span covers tokens [first, stop): those ending after its start and starting before its
+    # end. Cut the token sequence wherever some span's coverage starts or stops.
+    ranges = [
+        [(first_after[s], starts_before[-e], label) for s, e, label in spans]
+        for spans in spans_by_coder
+    ]
+    every = list(chain.from_iterable(ranges))
+    cuts = sorted({0, total, *map(FIRST, every), *map(SECOND, every)})
+    piece = dict(zip(cuts, range(len(cuts)), strict=True))
+    columns = []
+    for coder_ranges in ranges:
+        labels = [OUTSIDE] * (len(cuts) - 1)
+        for first, stop, label in coder_ranges:  # later (better) spans overwrite earlier ones
+            if first < stop:
+                i, j = piece[first], piece[stop]
+                labels[i:j] = [label] * (j - i)
+        columns.append(labels)
+    for key, length in zip(zip(*columns, strict=True), map(sub, cuts[1:], cuts), strict=False):
+        counter[key] += length
 
 
 def add_token_units(
     doc: Document, names: list[str], units: dict[tuple, Counter], include_boilerplate: bool
 ) -> None:
-    """Count the label tuples the coders in `names` give to each token of `doc`."""
-    by_paragraph: list[dict[int, list]] = []
-    for name in names:
-        grouped: dict[int, list] = {}
-        for paragraph, start, end, label in doc.layers[name].spans:
-            grouped.setdefault(paragraph, []).append((start, end, label))
-        by_paragraph.append(grouped)
-    counter = units.setdefault(tuple(names), Counter())
+    """Count the label tuples the coders in `names` give to each token of `doc`.
+
+    The paragraphs are joined with newlines (no token crosses one) and span offsets shifted to
+    match, so that each document is counted in one go.
+    """
+    texts: list[str] = []
+    where: dict[int, tuple[int, int]] = {}  # paragraph index -> (offset in the joined text, length)
+    position = 0
     for index, text, boilerplate in doc.paragraphs or ():
-        if boilerplate and not include_boilerplate:
+        if (boilerplate and not include_boilerplate) or index in where:
             continue
-        spans = [grouped.get(index) for grouped in by_paragraph]
-        if not any(spans):  # nobody labelled this paragraph: every token is O for everyone
-            n = token_count(text)
-            if n:
-                counter[(OUTSIDE,) * len(names)] += n
-            continue
-        tokens = tokenise(text)
-        starts = [s for s, _ in tokens]
-        ends = [e for _, e in tokens]
-        labels = [token_labels(starts, ends, s or ()) for s in spans]
-        counter.update(zip(*labels, strict=True))
-
-
-def token_figures(units: dict[tuple, Counter], include_boilerplate: bool) -> dict:
-    """Return per-pair kappa and overall alpha from the counted label tuples."""
-    confusions: defaultdict[tuple, Counter] = defaultdict(Counter)
-    all_units: Counter = Counter()
-    for names, counter in units.items():
-        for values, count in counter.items():
-            all_units[values] += count
-            for i, j in combinations(range(len(names)), 2):
-                confusions[names[i], names[j]][values[i], values[j]] += count
-    pairs = []
-    for (a, b), confusion in sorted(confusions.items()):
-        n = confusion.total()
-        agree = sum(c for (x, y), c in confusion.items() if x == y)
-        kappa = cohen_kappa(confusion)
-        row = {
-            "coders": [a, b],
-            "tokens": n,
-            "observed_agreement": agree / n if n else None,
-            "kappa": kappa,
-            "note": None,
-        }
-        if kappa is None:
-            row["note"] = (
-                "undefined: no shared tokens"
-                if not n
-                else "undefined: both coders gave every token the same label"
-            )
-        pairs.append(row)
-    alpha, pairable_units, pairable_values = krippendorff_alpha(all_units)
-    return {
-        "tokenizer": TOKEN_PATTERN,
-        "include_boilerplate": include_boilerplate,
-        "pairs": pairs,
-        "alpha": {
-            "value": alpha,
-            "units": pairable_units,
-            "pairable_values": pairable_values,
-            "note": None
-            if alpha is not None
-            else (
-                "undefined: no token was labelled by two coders"
-                if not pairable_values
-                else "undefined: every pairable token has the same label"
-            ),
-        },
-    }
+        where[index] = (position, len(text))
+        texts.append(text)
+        position += len(text) + 1
+    coder_spans = []
+    for name in names:
+        shifted = []
+        for paragraph, start, end, label in doc.layers[name].spans:
+            if paragraph not in where:  # boilerplate, or a paragraph the text lacks
+                continue
+            base, length = where[paragraph]
+            if start < 0 or end > length:  # clip offsets that run past the paragraph
+                start, end = max(start, 0), min(end, length)
+            if start < end:
+                shifted.append((base + start, -(base + end), label))
+        coder_spans.append(shifted)
+    count_units("\n".join(texts), coder_spans, units.setdefault(tuple(names), Counter()))
