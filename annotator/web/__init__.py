@@ -1,10 +1,25 @@
 """Web layer: one blueprint per area, registered here."""
 
+import importlib.util
+
 from flask import Flask
 
 
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, the user loader and request hooks."""
-    from annotator.web import hooks
+    from annotator.web import api, auth, errors, hooks, projects
 
     hooks.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(projects.bp, url_prefix="")
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(importlib.import_module("annotator.web.review").bp)  # review.py
+
+    # --- annotation page (annotate.py, another engineer's): registered when present ---
+    if importlib.util.find_spec("annotator.web.annotate") is not None:
+        from annotator.web import annotate
+
+        app.register_blueprint(annotate.bp)
+    # --- end annotation page ---

@@ -19,6 +19,8 @@ from annotator.models import (
     Project,
     User,
 )
+from annotator.services.annotating import find_layer
+from annotator.services.queues import project_has_assignments
 
 ROLE_RANK = {"coder": 1, "reviewer": 2, "manager": 3, "admin": 4}
 
@@ -53,14 +55,6 @@ def get_project_or_404(project_id: int, min_role: str = "coder") -> Project:
     if not has_role(role, min_role):
         abort(403)
     return project
-
-
-def project_has_assignments(project_id: int) -> bool:
-    """Tell whether any document of the project is assigned (SPEC: else every coder sees all)."""
-    return db.session.execute(
-        db.select(Assignment.id).join(Document, Assignment.document_id == Document.id)
-        .where(Document.project_id == project_id).limit(1)
-    ).first() is not None
 
 
 def coder_may_open(user: User, document: Document) -> bool:
@@ -116,25 +110,18 @@ def get_layer_for(user, document: Document, requested: str | None) -> Layer | No
     if role is None:
         abort(404)
     if requested in (None, "", user.username):
-        return _find_layer(document.id, "coder", user.id)
+        return find_layer(document.id, "coder", user.id)
     if not has_role(role, "reviewer"):
         abort(404)
     if requested == "gold":
-        return _find_layer(document.id, "gold", None)
+        return find_layer(document.id, "gold", None)
     owner = db.session.execute(
         db.select(User).where(User.username == requested)
     ).scalar_one_or_none()
-    layer = _find_layer(document.id, "coder", owner.id) if owner else None
+    layer = find_layer(document.id, "coder", owner.id) if owner else None
     if layer is None:
         abort(404)
     return layer
-
-
-def _find_layer(document_id: int, kind: str, user_id: int | None) -> Layer | None:
-    owner = Layer.user_id.is_(None) if user_id is None else Layer.user_id == user_id
-    return db.session.execute(
-        db.select(Layer).where(Layer.document_id == document_id, Layer.kind == kind, owner)
-    ).scalar_one_or_none()
 
 
 def get_writable_layer_or_404(layer_id: int) -> Layer:

@@ -45,11 +45,29 @@ export function select(label, options, current, onchange, props = {}) {
 
 /** Wrap a control with its visible label text. */
 export function field(text, control) {
-  return h("label", { class: "field" }, h("span", { class: "field-name", text }), control);
+  return h("label", { class: "fld" }, h("span", { class: "field-name", text }), control);
 }
 
 /** Is this keyboard event aimed at a form control that needs its keys for itself? */
 export function isTyping(target) {
   if (!(target instanceof Element)) return false;
   return Boolean(target.closest("input, textarea, select, [contenteditable='true']"));
+}
+
+/**
+ * Rebuild a panel and put focus back on the control that had it (matched by data-fk), so that
+ * choosing a value in a select that re-renders the panel does not throw the keyboard user out.
+ */
+export function rebuild(root, build) {
+  const active = document.activeElement;
+  const key = root.contains(active) ? active.dataset.fk : null;
+  fill(root, build());
+  if (key) root.querySelector(`[data-fk="${CSS.escape(key)}"]`)?.focus();
+}
+
+/** Mouse and focus handlers that highlight spans while a list row or option is pointed at. */
+export function hover(highlight, ids) {
+  const on = () => highlight(ids, true);
+  const off = () => highlight(ids, false);
+  return { onmouseenter: on, onmouseleave: off, onfocus: on, onblur: off };
 }

@@ -1,0 +1,158 @@
+"""Validate and apply one batch of layer changes (docs/api.md "Save changes"); never commits.
+
+Each change is checked against the layer as it stands after the changes before it, so a batch
+may add a span and point an event at it. The first bad change raises InvalidChange naming its
+index and field; the caller then rolls the whole batch back.
+"""
+
+import re
+
+from annotator.codebook import attribute_problems, event_type
+from annotator.extensions import db
+from annotator.models import Attribution, AttributionPart, AuditEntry, EventArgument, Layer, Span
+from annotator.models.annotations import ATTRIBUTION_ROLES
+from annotator.services import change_ops, snapshots
+
+NEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+KINDS = {"span": "spans", "event": "events", "attribution": "attributions"}
+
+
+class InvalidChange(Exception):
+    """A change that does not fit the paragraph, the codebook or the layer."""
+
+    def __init__(self, index: int, field: str, problem: str):
+        super().__init__(f"change {index}: {field}: {problem}")
+        self.index, self.field, self.message = index, field, f"change {index}: {field}: {problem}"
+
+
+class LayerEditor:
+    """Apply changes to one layer, keeping the id→item maps and the audit trail current."""
+
+    def __init__(self, layer: Layer, user_id: int, project_id: int, book: dict):
+        self.layer, self.user_id, self.project_id, self.book = layer, user_id, project_id, book
+        self.paragraphs = {p.position: p for p in layer.document.paragraphs}
+        self.position_of = {p.id: p.position for p in self.paragraphs.values()}
+        self.items = {
+            "spans": {s.uid: s for s in layer.spans},
+            "events": {e.uid: e for e in layer.events},
+            "attributions": {a.uid: a for a in layer.attributions},
+        }
+        self.index = 0
+
+    def fail(self, field: str, problem: str):
+        raise InvalidChange(self.index, field, problem)
+
+    def apply(self, index: int, change: object) -> None:
+        """Validate and apply one change; flush so the next change sees its rows and ids."""
+        self.index = index
+        if not isinstance(change, dict):
+            self.fail("change", "must be an object")
+        handler = change_ops.HANDLERS.get(change.get("op"))
+        if handler is None:
+            self.fail("op", f"{change.get('op')!r} is not one of {', '.join(change_ops.HANDLERS)}")
+        handler(self, change)
+        # Flushing per change keeps deletes ahead of re-inserts of the same (layer, uid) key.
+        db.session.flush()
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def new_id(self, kind: str, value: object, field: str) -> str:
+        if not isinstance(value, str) or not NEW_ID.fullmatch(value):
+            self.fail(field, "must be 1-64 characters from A-Z, a-z, 0-9, _ and -")
+        if value in self.items[KINDS[kind]]:
+            self.fail(field, f"{kind} {value!r} already exists in this layer")
+        return value
+
+    def existing(self, kind: str, value: object, field: str):
+        item = self.items[KINDS[kind]].get(value) if isinstance(value, str) else None
+        if item is None:
+            self.fail(field, f"no {kind} {value!r} in this layer")
+        return item
+
+    def span_list(self, value: object, field: str) -> list[Span]:
+        if not isinstance(value, list):
+            self.fail(field, "must be a list of span ids")
+        spans = [self.existing("span", v, f"{field}[{i}]") for i, v in enumerate(value)]
+        if len({s.uid for s in spans}) != len(spans):
+            self.fail(field, "names a span twice")
+        return spans
+
+    # -- checks against the paragraph and the codebook ------------------------------------------
+
+    def check_attrs(self, fields: list[dict], attrs: object, field: str) -> dict:
+        problems = attribute_problems(fields, attrs, field)
+        if problems:
+            self.fail(field, "; ".join(p.removeprefix(field).lstrip(".: ") or p for p in problems))
+        return dict(attrs)
+
+    def span_label(self, value: object, field: str) -> dict:
+        label = next((x for x in self.book["span_labels"] if x["name"] == value), None)
+        if label is None:
+            names = ", ".join(x["name"] for x in self.book["span_labels"])
+            self.fail(field, f"{value!r} is not a span label of the codebook ({names})")
+        return label
+
+    def event_kind(self, value: object, field: str) -> dict:
+        kind = event_type(self.book, value) if isinstance(value, str) else None
+        if kind is None:
+            self.fail(field, f"{value!r} is not an event type of the codebook")
+        return kind
+
+    def event_attrs(self, kind: dict, attrs: object, field: str) -> dict:
+        if not isinstance(attrs, dict):
+            self.fail(field, "must be an object")
+        mode = attrs.get("mode")
+        if mode is not None and mode not in kind["modes"]:
+            allowed = ", ".join(kind["modes"]) or "none"
+            self.fail(f"{field}.mode", f"{mode!r} is not a mode of {kind['name']} ({allowed})")
+        rest = {k: v for k, v in attrs.items() if k != "mode"}
+        return self.check_attrs(self.book["event_attributes"], rest, field) | (
+            {"mode": mode} if "mode" in attrs else {})
+
+    def arguments(self, value: object, field: str) -> list[EventArgument]:
+        if not isinstance(value, list):
+            self.fail(field, "must be a list of {role, span} objects")
+        roles, seen, result = self.book["argument_roles"], set(), []
+        for i, argument in enumerate(value):
+            here = f"{field}[{i}]"
+            if not isinstance(argument, dict):
+                self.fail(here, "must be an object with role and span")
+            if argument.get("role") not in roles:
+                self.fail(f"{here}.role", f"{argument.get('role')!r} is not one of "
+                          f"{', '.join(roles)}")
+            span = self.existing("span", argument.get("span"), f"{here}.span")
+            if (argument["role"], span.uid) in seen:
+                self.fail(here, "repeats an argument")
+            seen.add((argument["role"], span.uid))
+            result.append(EventArgument(role=argument["role"], span=span, position=i))
+        return result
+
+    def parent(self, attribution: Attribution | None, value: object, field: str):
+        if value is None:
+            return None
+        parent = self.existing("attribution", value, field)
+        node = parent
+        while node is not None:  # walk up: reaching the attribution itself means a cycle
+            if attribution is not None and node is attribution:
+                self.fail(field, f"{value!r} would make the nesting a cycle")
+            node = node.parent
+        return parent
+
+    def parts(self, spans_by_role: dict[str, list[Span]]) -> list[AttributionPart]:
+        return [
+            AttributionPart(role=role, span=span, position=i)
+            for role in ATTRIBUTION_ROLES
+            for i, span in enumerate(spans_by_role[role])
+        ]
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def snapshot(self, kind: str, item) -> dict | None:
+        return None if item is None else snapshots.SNAPSHOTS[kind](item, self.position_of)
+
+    def audit(self, action: str, kind: str, uid: str, before: dict | None, after: dict | None):
+        db.session.add(AuditEntry(
+            user_id=self.user_id, project_id=self.project_id,
+            document_id=self.layer.document_id, layer_id=self.layer.id, action=action,
+            target_type=kind, target_uid=uid, before=before, after=after,
+        ))

@@ -1,0 +1,466 @@
+// The annotation page. State: `confirmed` is the layer as the server last acknowledged it, and
+// `view` is that plus the changes still in the outbox; every user action is a list of operations
+// (docs/api.md) applied to `view` at once and queued for the server, so the page never waits
+// for the network and never loses work when the network or the session goes away.
+
+import { Api, Outbox } from "./lib/api.js";
+import { attributionsPanel } from "./lib/attributions-panel.js";
+import { caretKey, hideCaret } from "./lib/caret.js";
+import { fill, h, rebuild } from "./lib/dom.js";
+import { eventsPanel } from "./lib/events-panel.js";
+import { guidelinesPanel } from "./lib/guidelines.js";
+import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
+import { flagList, noteTools } from "./lib/notes.js";
+import {
+  cpToUtf16, rangeToUtf16, snapToGraphemes, snapToWords, trimSpaces, utf16ToCp,
+} from "./lib/offsets.js";
+import { drawParagraph, renderParagraphs, spanName } from "./lib/render.js";
+import { helpOverlay, installShortcuts } from "./lib/shortcuts.js";
+import { spanPanel } from "./lib/span-editor.js";
+import { describeConflict, describeStatus } from "./lib/status.js";
+
+const $ = (id) => document.getElementById(id);
+const data = JSON.parse($("page-data").textContent);
+const book = data.codebook;
+const colours = new Map(book.span_labels.map((l) => [l.name, l.colour]));
+const paraText = new Map(data.paragraphs.map((p) => [p.index, p.text]));
+const api = new Api(data.csrf_token, location.href, data.urls.layer);
+
+let confirmed = fromLayer({});
+let view = confirmed;
+let outbox = null;
+const undoStack = [];
+const redoStack = [];
+const drawn = new Map(); // paragraph index -> what was last drawn, to redraw only changes
+let closeConfirm = null;
+let readOnly = null; // why this layer cannot be changed here, if it cannot
+
+const ctx = {
+  codebook: book, urls: data.urls, user: data.user, api,
+  selected: { span: null, event: null, attribution: null },
+  drafts: {},
+  get view() { return view; },
+  colour: (label) => colours.get(label) || "#4a5568",
+  act, say, select, highlight, flash, focusSpan, newEvent, newAttribution, deleteSpan, relabel,
+};
+
+const texts = renderParagraphs($("doc-text"), data.paragraphs, (para) => noteTools(ctx, para));
+document.body.append(flagList());
+fill($("guidelines-panel"), guidelinesPanel(book, ctx.colour));
+const help = helpOverlay(book.span_labels);
+
+// ---- drawing -------------------------------------------------------------------------------
+
+function redraw() {
+  const byPara = new Map();
+  for (const s of view.spans.values()) {
+    if (!byPara.has(s.paragraph)) byPara.set(s.paragraph, []);
+    byPara.get(s.paragraph).push(s);
+  }
+  const focused = document.activeElement?.closest?.(".sp")?.dataset.spanId;
+  for (const [index, el] of texts) {
+    const spans = byPara.get(index) || [];
+    const signature = JSON.stringify(spans.map((s) => [s.id, s.start, s.end, s.label]).sort());
+    if (drawn.get(index) === signature) continue;
+    drawn.set(index, signature);
+    try {
+      drawParagraph(el, paraText.get(index), spans, ctx.colour);
+    } catch (error) {
+      say(`Paragraph ${index + 1}: some spans do not fit its text (${error.message}).`);
+    }
+  }
+  // A redrawn span is a new element: give focus back to the span that had it.
+  if (focused && document.activeElement === document.body) focusSpan(focused, false);
+}
+
+function renderPanels() {
+  for (const kind of ["span", "event", "attribution"]) {
+    const items = { span: view.spans, event: view.events, attribution: view.attributions }[kind];
+    if (ctx.selected[kind] && !items.has(ctx.selected[kind])) ctx.selected[kind] = null;
+  }
+  rebuild($("span-panel"), () => spanPanel(ctx));
+  rebuild($("events-panel"), () => eventsPanel(ctx));
+  rebuild($("attributions-panel"), () => attributionsPanel(ctx));
+  $("undo").disabled = !undoStack.length;
+  $("redo").disabled = !redoStack.length;
+}
+
+function refresh() {
+  redraw();
+  renderPanels();
+}
+
+function say(text) {
+  $("announce").textContent = text;
+}
+
+function spanEls(id) {
+  return document.querySelectorAll(`.sp[data-span-id="${CSS.escape(id)}"]`);
+}
+
+function highlight(ids, on) {
+  for (const id of ids) for (const el of spanEls(id)) el.classList.toggle("hl", on);
+}
+
+function flash(ids) {
+  highlight(ids, true);
+  spanEls(ids[0])[0]?.scrollIntoView({ block: "nearest" });
+  setTimeout(() => highlight(ids, false), 1200);
+}
+
+function focusSpan(id, show = true) {
+  const el = document.querySelector(`.sp-start[data-span-id="${CSS.escape(id)}"]`);
+  if (!el) return;
+  const details = el.closest("details");
+  if (details) details.open = true;
+  el.focus();
+  if (show) el.scrollIntoView({ block: "nearest" });
+  if (ctx.selected.span !== id) {
+    ctx.selected.span = id;
+    rebuild($("span-panel"), () => spanPanel(ctx));
+  }
+}
+
+/** Choose the event or attribution to edit, then put focus on control `focusKey`. */
+function select(kind, id, focusKey) {
+  ctx.selected[kind] = id;
+  renderPanels();
+  const target = focusKey && document.querySelector(`[data-fk="${focusKey}"]`);
+  if (target) {
+    target.focus();
+    target.scrollIntoView({ block: "nearest" });
+  }
+}
+
+// ---- changes -------------------------------------------------------------------------------
+
+/** Why changes cannot be made here now, if they cannot (and say so). */
+function blocked() {
+  const why = !outbox ? "The annotations are not loaded yet."
+    : readOnly || (outbox.stopped === "taken"
+      ? "Another tab took over this page's unsaved changes: continue there, or reload this page." : null);
+  if (why) say(why);
+  return Boolean(why);
+}
+
+/** Apply a user action, queue it for saving and make it undoable. */
+function act(ops, message) {
+  if (!ops.length || blocked()) return;
+  const inverse = inverseOps(view, ops);
+  commit(ops);
+  undoStack.push({ ops, inverse });
+  redoStack.length = 0;
+  if (message) say(message);
+}
+
+function commit(ops) {
+  view = applyOps(view, ops);
+  outbox.push(ops);
+  refresh();
+}
+
+function undo() {
+  if (blocked()) return;
+  const entry = undoStack.pop();
+  if (!entry) return say("Nothing to undo.");
+  commit(entry.inverse);
+  redoStack.push(entry);
+  say("Undone.");
+}
+
+function redo() {
+  if (blocked()) return;
+  const entry = redoStack.pop();
+  if (!entry) return say("Nothing to redo.");
+  commit(entry.ops);
+  undoStack.push(entry);
+  say("Redone.");
+}
+
+/** Rebuild the view from what the server has plus what is still queued. */
+function rebase(base) {
+  confirmed = base;
+  view = applyOps(confirmed, outbox.batches.flatMap((b) => b.changes));
+  undoStack.length = 0; // the inverses were computed against a state that no longer holds
+  redoStack.length = 0;
+  refresh();
+}
+
+// ---- labelling ---------------------------------------------------------------------------
+
+function selectionRange() {
+  const sel = window.getSelection();
+  return sel.rangeCount && !sel.isCollapsed ? sel.getRangeAt(0) : null;
+}
+
+function hasSelection() {
+  const range = selectionRange();
+  if (!range) return false;
+  const inText = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest(".ptext");
+  return Boolean(inText(range.startContainer) || inText(range.endContainer));
+}
+
+function labelSelection(label) {
+  const found = rangeToUtf16(selectionRange(), ".ptext");
+  if (found.error) return say(found.error);
+  const index = Number(found.root.dataset.paragraph);
+  const text = paraText.get(index);
+  let [s, e] = trimSpaces(text, found.start, found.end);
+  [s, e] = snapToGraphemes(text, s, e); // never cut 👩‍❤️‍👩 or e+◌́ in half
+  if ($("snap").checked) [s, e] = snapToWords(text, s, e);
+  if (s >= e) return say("The selection holds only white space.");
+  const span = {
+    id: newId("s"), paragraph: index, start: utf16ToCp(text, s), end: utf16ToCp(text, e),
+    text: text.slice(s, e), label, attrs: {},
+  };
+  const same = [...view.spans.values()].find((o) =>
+    o.paragraph === index && o.start === span.start && o.end === span.end && o.label === label);
+  window.getSelection().removeAllRanges();
+  hideCaret();
+  if (same) {
+    focusSpan(same.id);
+    return say(`“${span.text}” is already labelled ${label}.`);
+  }
+  act([{ op: "add_span", span }], `${label} “${span.text}” added. Enter edits it, n makes an event, r an attribution.`);
+  focusSpan(span.id);
+}
+
+function relabel(id, label) {
+  const span = view.spans.get(id);
+  if (!span || span.label === label) return;
+  // Attributes belong to a label: keep only those the new label also has.
+  const allowed = new Set((book.span_labels.find((l) => l.name === label)?.attributes || []).map((a) => a.name));
+  const attrs = Object.fromEntries(Object.entries(span.attrs).filter(([k]) => allowed.has(k)));
+  act([{ op: "update_span", id, label, attrs }], `Now ${label}: “${span.text}”`);
+}
+
+function deleteSpan(id) {
+  const span = view.spans.get(id);
+  if (!span) return;
+  const remove = () => {
+    act([{ op: "delete_span", id }], `Deleted ${spanName(span, false)} (Ctrl+Z undoes)`);
+    texts.get(span.paragraph)?.focus();
+  };
+  const { triggers, args, attrs } = usesOfSpan(view, id);
+  if (!triggers.length && !args.length && !attrs.length) return remove();
+  const parts = [
+    triggers.length && `it is the trigger of ${triggers.length} event(s), which will be deleted`,
+    args.length && `it is an argument of ${args.length} event(s)`,
+    attrs.length && `it is part of ${attrs.length} attribution(s)`,
+  ].filter(Boolean);
+  confirm(`Delete “${span.text}”? ${parts.join("; ")}.`, "Delete span", remove);
+}
+
+/** An in-page confirmation (never window.confirm: it blocks, and cannot be styled or tested). */
+function confirm(text, yes, onYes) {
+  const back = document.activeElement;
+  const bar = $("confirm");
+  const done = (ok) => {
+    bar.hidden = true;
+    bar.replaceChildren();
+    closeConfirm = null;
+    if (ok) onYes();
+    else back?.focus?.();
+  };
+  fill(bar, h("p", { id: "confirm-text", text }),
+    h("button", { type: "button", class: "danger", text: yes, onclick: () => done(true) }),
+    h("button", { type: "button", text: "Cancel", onclick: () => done(false) }));
+  bar.hidden = false;
+  closeConfirm = () => done(false);
+  bar.querySelector("button").focus();
+}
+
+function newEvent(spanId) {
+  if (!view.spans.has(spanId)) return say("Focus a span first: the event's trigger.");
+  const type = book.event_types.some((t) => t.name === "OTHER") ? "OTHER" : book.event_types[0].name;
+  const event = { id: newId("e"), trigger: spanId, type, attrs: {}, arguments: [] };
+  act([{ op: "add_event", event }], `New event on “${view.spans.get(spanId).text}”: choose its type.`);
+  select("event", event.id, "ev-type");
+}
+
+function newAttribution(spanId) {
+  const span = view.spans.get(spanId);
+  if (!span) return say("Focus a span first: the attribution's cue.");
+  const role = { SOURCE: "source", CONTENT: "content" }[span.label] || "cue";
+  const attribution = { id: newId("a"), source: [], cue: [], content: [], parent: null, attrs: {} };
+  attribution[role] = [spanId];
+  act([{ op: "add_attribution", attribution }], `New attribution with ${role} “${span.text}”.`);
+  const next = ["source", "cue", "content"].find((r) => r !== role);
+  select("attribution", attribution.id, `at-pick-${next}`);
+}
+
+// ---- saving --------------------------------------------------------------------------------
+
+function showStatus(status) {
+  const { text, retry, signin } = describeStatus(status);
+  const el = $("save-status");
+  el.textContent = text;
+  el.dataset.state = status.state;
+  $("retry").hidden = !retry || !outbox;
+  $("signin").hidden = !signin;
+  $("adopt").hidden = !status.others;
+}
+
+function showConflict(current, message) {
+  const box = $("conflict");
+  const server = fromLayer(current);
+  const pending = outbox.batches.flatMap((b) => b.changes);
+  const resolve = (keepMine) => {
+    box.hidden = true;
+    box.replaceChildren();
+    if (keepMine) outbox.resume(current.layer.version);
+    else outbox.discard(current.layer.version);
+    rebase(server);
+    say(keepMine ? "Your changes are being applied to the saved version." : "Loaded the saved version.");
+  };
+  fill(box, describeConflict({ message, server, confirmed, pending, view, version: current.layer.version }),
+    h("div", { class: "buttons" },
+      h("button", { type: "button", text: "Apply my changes to the saved version", onclick: () => resolve(true) }),
+      h("button", { type: "button", class: "danger", text: "Discard my changes and load the saved version", onclick: () => resolve(false) })));
+  box.hidden = false;
+  box.querySelector("h2").focus();
+}
+
+async function load() {
+  let answer;
+  try {
+    answer = await api.request("GET", data.urls.layer);
+  } catch {
+    answer = { status: 0 };
+  }
+  if (answer.status !== 200) {
+    showStatus({ state: answer.status === 401 ? "signed_out" : "blocked", pending: 0,
+      message: answer.data?.message || "The annotations could not be loaded. Reload the page to try again." });
+    return;
+  }
+  const layer = answer.data.layer;
+  // Another coder's layer (reviewers may look) or a suggestion layer: the API would refuse saves.
+  if (layer.kind === "suggestion" || (layer.kind === "coder" && layer.user !== data.user)) {
+    readOnly = `Read-only: this is ${layer.kind === "coder" ? `${layer.user}'s layer` : "a suggestion layer"}.`;
+  }
+  confirmed = fromLayer(answer.data);
+  outbox = new Outbox({
+    api, layerId: layer.id, base: layer.version, url: data.urls.changes.replace("{id}", layer.id),
+    onStatus: showStatus,
+    onSaved: (batch) => { confirmed = applyOps(confirmed, batch.changes); },
+    onRejected: (batch, message) => {
+      rebase(confirmed);
+      say(`A change was refused and taken back: ${message}`);
+    },
+    onConflict: showConflict,
+  });
+  const restored = outbox.restore();
+  view = applyOps(confirmed, outbox.batches.flatMap((b) => b.changes));
+  refresh();
+  if (restored) say(`Restored ${restored} unsaved change(s) from this computer; saving them now.`);
+  if (readOnly) {
+    say(readOnly);
+    $("done").hidden = true; // "done" is about the caller's own assignment
+  }
+  outbox.emit();
+  outbox.flush();
+}
+
+// ---- events --------------------------------------------------------------------------------
+
+const focusedSpanId = () => document.activeElement?.closest?.(".sp")?.dataset.spanId || null;
+
+installShortcuts(book.span_labels, {
+  label: labelSelection,
+  relabel: (label) => relabel(focusedSpanId(), label),
+  newEvent: () => newEvent(focusedSpanId()),
+  newAttribution: () => newAttribution(focusedSpanId()),
+  edit: () => select("span", focusedSpanId(), "sp-label"),
+  remove: () => deleteSpan(focusedSpanId()),
+  undo, redo, say,
+  help: () => help.open(),
+  escape: () => {
+    if (closeConfirm) return closeConfirm();
+    window.getSelection().removeAllRanges();
+    hideCaret();
+  },
+}, { focusedSpan: () => Boolean(focusedSpanId()), hasSelection });
+
+$("doc-text").addEventListener("keydown", (event) => {
+  const root = event.target.closest?.(".ptext");
+  if (!root || event.defaultPrevented) return;
+  let from = null;
+  const spanEl = event.target.closest(".sp");
+  if (spanEl) {
+    // From a focused span the caret starts at its edge, so keyboard selection carries on.
+    const span = view.spans.get(spanEl.dataset.spanId);
+    const text = paraText.get(span.paragraph);
+    const [s, e] = [cpToUtf16(text, span.start), cpToUtf16(text, span.end)];
+    const back = event.key === "ArrowLeft" || event.key === "Home";
+    from = event.shiftKey ? { anchor: back ? e : s, focus: back ? s : e } : { anchor: back ? s : e, focus: back ? s : e };
+  }
+  caretKey(event, root, from);
+});
+
+$("doc-text").addEventListener("click", (event) => {
+  const spanEl = event.target.closest?.(".sp");
+  if (spanEl && !selectionRange()) focusSpan(spanEl.dataset.spanId, false);
+});
+
+document.addEventListener("focusin", (event) => {
+  const id = event.target.closest?.(".sp")?.dataset.spanId;
+  if (id && id !== ctx.selected.span) {
+    ctx.selected.span = id;
+    rebuild($("span-panel"), () => spanPanel(ctx));
+  }
+});
+document.addEventListener("focusout", (event) => {
+  if (event.target.classList?.contains("ptext")) hideCaret();
+});
+
+$("undo").addEventListener("click", undo);
+$("redo").addEventListener("click", redo);
+$("help-button").addEventListener("click", () => help.open());
+$("retry").addEventListener("click", () => outbox?.retryNow());
+$("adopt").addEventListener("click", () => {
+  const n = outbox.adopt();
+  rebase(confirmed);
+  say(`Took over ${n} unsaved change(s); saving them now.`);
+  outbox.flush();
+});
+$("snap").checked = localStorage.getItem("annotator:snap") === "1";
+$("snap").addEventListener("change", () => localStorage.setItem("annotator:snap", $("snap").checked ? "1" : "0"));
+
+function showDocStatus() {
+  const done = data.assignment_status === "done";
+  $("doc-status").textContent = data.assignment_status ? `Status: ${data.assignment_status.replace("_", " ")}` : "";
+  $("done").textContent = done ? "Reopen document" : "Mark document done";
+}
+showDocStatus();
+$("done").addEventListener("click", async () => {
+  if (outbox?.pending) return say("Wait until every change is saved, then mark the document done.");
+  const status = data.assignment_status === "done" ? "in_progress" : "done";
+  let answer;
+  try {
+    answer = await api.request("POST", data.urls.status, { status });
+  } catch {
+    return say("Cannot reach the server: the document status was not changed.");
+  }
+  if (answer.status !== 200) return say(answer.data?.message || `The status was not changed (${answer.status}).`);
+  data.assignment_status = answer.data.status;
+  showDocStatus();
+  say(status === "done" ? "Document marked done." : "Document reopened.");
+});
+
+// Unsaved changes: warn before leaving, mark them as left behind when the tab goes away, and
+// retry as soon as the network or the user (after signing in elsewhere) is back.
+window.addEventListener("beforeunload", (event) => {
+  if (outbox?.pending) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+window.addEventListener("pagehide", () => outbox?.save(true));
+window.addEventListener("pageshow", (event) => { if (event.persisted) outbox?.save(); });
+window.addEventListener("online", () => outbox?.retryNow());
+window.addEventListener("focus", () => outbox?.retryNow());
+window.addEventListener("storage", (event) => {
+  outbox?.noticeStorage(event);
+});
+
+load();

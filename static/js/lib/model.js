@@ -1,0 +1,180 @@
+// The layer as plain data, and the change operations of docs/api.md applied to it. Pure: the
+// page shows `applyOps(confirmed, pending)`, and undo is the inverse operations pushed as a new
+// change, so that undo also goes through the save queue and cannot silently diverge.
+
+/** A layer from GET /api/documents/<id>/layer (or a 409's `current`) as Maps keyed by id. */
+export function fromLayer(json) {
+  return {
+    spans: new Map((json.spans || []).map((s) => [s.id, s])),
+    events: new Map((json.events || []).map((e) => [e.id, e])),
+    attributions: new Map((json.attributions || []).map((a) => [a.id, a])),
+  };
+}
+
+const copy = (value) => structuredClone(value);
+
+export function clone(state) {
+  return {
+    spans: new Map(state.spans),
+    events: new Map(state.events),
+    attributions: new Map(state.attributions),
+  };
+}
+
+/** A client-made item id (1-64 characters of A-Za-z0-9_-, as the API requires). */
+export function newId(prefix) {
+  const random = crypto.getRandomValues(new Uint32Array(2));
+  return `${prefix}-${Date.now().toString(36)}${random[0].toString(36)}${random[1].toString(36)}`;
+}
+
+const ROLES = ["source", "cue", "content"];
+
+/** Apply one operation in place, with the server's cascades (deleting a span unlinks it). */
+export function applyOp(state, op) {
+  const { spans, events, attributions } = state;
+  switch (op.op) {
+    case "add_span": spans.set(op.span.id, copy(op.span)); break;
+    case "update_span": {
+      const span = spans.get(op.id);
+      if (span) spans.set(op.id, { ...span, label: op.label ?? span.label, attrs: op.attrs ?? span.attrs });
+      break;
+    }
+    case "delete_span":
+      spans.delete(op.id);
+      for (const [id, ev] of events) {
+        if (ev.trigger === op.id) events.delete(id);
+        else if (ev.arguments.some((a) => a.span === op.id)) {
+          events.set(id, { ...ev, arguments: ev.arguments.filter((a) => a.span !== op.id) });
+        }
+      }
+      for (const [id, at] of attributions) {
+        if (ROLES.some((r) => at[r].includes(op.id))) {
+          const next = { ...at };
+          for (const r of ROLES) next[r] = at[r].filter((s) => s !== op.id);
+          attributions.set(id, next);
+        }
+      }
+      break;
+    case "add_event": events.set(op.event.id, copy(op.event)); break;
+    case "update_event": {
+      const ev = events.get(op.id);
+      if (!ev) break;
+      const next = { ...ev };
+      for (const key of ["type", "attrs", "arguments"]) if (key in op) next[key] = copy(op[key]);
+      events.set(op.id, next);
+      break;
+    }
+    case "delete_event": events.delete(op.id); break;
+    case "add_attribution": attributions.set(op.attribution.id, copy(op.attribution)); break;
+    case "update_attribution": {
+      const at = attributions.get(op.id);
+      if (!at) break;
+      const next = { ...at };
+      for (const key of [...ROLES, "parent", "attrs"]) if (key in op) next[key] = copy(op[key]);
+      attributions.set(op.id, next);
+      break;
+    }
+    case "delete_attribution":
+      attributions.delete(op.id);
+      // The database sets a deleted parent's children to top level (ON DELETE SET NULL).
+      for (const [id, at] of attributions) {
+        if (at.parent === op.id) attributions.set(id, { ...at, parent: null });
+      }
+      break;
+    default: throw new Error(`unknown operation ${op.op}`);
+  }
+}
+
+export function applyOps(state, ops) {
+  const next = clone(state);
+  for (const op of ops) applyOp(next, op);
+  return next;
+}
+
+const fullEvent = (ev) => ({ op: "update_event", id: ev.id, type: ev.type, attrs: copy(ev.attrs), arguments: copy(ev.arguments) });
+const fullAttribution = (at) => ({
+  op: "update_attribution", id: at.id, source: [...at.source], cue: [...at.cue],
+  content: [...at.content], parent: at.parent, attrs: copy(at.attrs),
+});
+
+/** The operations that undo `op`, given the state just before it. */
+function inverseOf(state, op) {
+  const { spans, events, attributions } = state;
+  switch (op.op) {
+    case "add_span": return [{ op: "delete_span", id: op.span.id }];
+    case "update_span": {
+      const old = spans.get(op.id);
+      return old ? [{ op: "update_span", id: op.id, label: old.label, attrs: copy(old.attrs) }] : [];
+    }
+    case "delete_span": {
+      const old = spans.get(op.id);
+      if (!old) return [];
+      const undo = [{ op: "add_span", span: copy(old) }];
+      for (const ev of events.values()) {
+        if (ev.trigger === op.id) undo.push({ op: "add_event", event: copy(ev) });
+        else if (ev.arguments.some((a) => a.span === op.id)) undo.push(fullEvent(ev));
+      }
+      for (const at of attributions.values()) {
+        if (ROLES.some((r) => at[r].includes(op.id))) undo.push(fullAttribution(at));
+      }
+      return undo;
+    }
+    case "add_event": return [{ op: "delete_event", id: op.event.id }];
+    case "update_event": return events.has(op.id) ? [fullEvent(events.get(op.id))] : [];
+    case "delete_event": return events.has(op.id) ? [{ op: "add_event", event: copy(events.get(op.id)) }] : [];
+    case "add_attribution": return [{ op: "delete_attribution", id: op.attribution.id }];
+    case "update_attribution": return attributions.has(op.id) ? [fullAttribution(attributions.get(op.id))] : [];
+    case "delete_attribution": {
+      const old = attributions.get(op.id);
+      if (!old) return [];
+      const undo = [{ op: "add_attribution", attribution: copy(old) }];
+      for (const at of attributions.values()) {
+        if (at.parent === op.id) undo.push({ op: "update_attribution", id: at.id, parent: op.id });
+      }
+      return undo;
+    }
+    default: return [];
+  }
+}
+
+/** Operations that, applied after `ops`, bring `state` back. */
+export function inverseOps(state, ops) {
+  const scratch = clone(state);
+  let undo = [];
+  for (const op of ops) {
+    undo = [...inverseOf(scratch, op), ...undo];
+    applyOp(scratch, op);
+  }
+  return undo;
+}
+
+/** Spans in reading order (paragraph, start, longer first). */
+export function orderedSpans(state) {
+  return [...state.spans.values()].sort(
+    (a, b) => a.paragraph - b.paragraph || a.start - b.start || b.end - a.end,
+  );
+}
+
+/** Ids of `id` and every attribution nested below it (to keep the parent select acyclic). */
+export function descendants(state, id) {
+  const found = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const at of state.attributions.values()) {
+      if (at.parent && found.has(at.parent) && !found.has(at.id)) {
+        found.add(at.id);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** What a span, event or attribution refers to, for confirmations and the conflict view. */
+export function usesOfSpan(state, spanId) {
+  const triggers = [...state.events.values()].filter((e) => e.trigger === spanId);
+  const args = [...state.events.values()].filter((e) => e.trigger !== spanId && e.arguments.some((a) => a.span === spanId));
+  const attrs = [...state.attributions.values()].filter((a) => ROLES.some((r) => a[r].includes(spanId)));
+  return { triggers, args, attrs };
+}
