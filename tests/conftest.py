@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,20 @@ def shared_dir() -> Path:
             pytest.fail(f"{SHARED} is missing in CI")
         pytest.skip("../shared is not present")
     return SHARED
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, g and database session.
+
+    The `app` fixture keeps one app context open for the whole test, and Flask would reuse it
+    for requests: Flask-Login's cached user in `g` would then leak from one client to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction, so requests see its data and SQLite's lock is free.
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +82,7 @@ def app(database_url, tmp_path):
         }
     )
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
         yield app

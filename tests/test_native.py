@@ -28,7 +28,8 @@ def _span(ident, paragraph, needle, label, attrs=None):
 
 def sample_record(layer="coder1"):
     return {
-        "id": "doc-1", "title": "Talks 😀", "url": "https://example.org/a", "published": "2025-06-01",
+        "id": "doc-1", "title": "Talks 😀", "url": "https://example.org/a",
+        "published": "2025-06-01",
         "meta": {"outlet": "Example"}, "layer": layer,
         "paragraphs": [{"index": i, "text": t, "boilerplate": False}
                        for i, t in enumerate(PARAGRAPHS)],
@@ -70,7 +71,8 @@ def _export(project) -> str:
 
 def test_export_then_import_into_a_new_project_gives_the_same_annotations(app, tmp_path):
     source = make_project("source")
-    RecordStore(source).add_all([(sample_record("coder1"), "t", 1), (sample_record("gold"), "t", 2)])
+    RecordStore(source).add_all([(sample_record("coder1"), "t", 1),
+                                 (sample_record("gold"), "t", 2)])
     db.session.commit()
     exported = _export(source)
     path = tmp_path / "export.jsonl"

@@ -43,20 +43,6 @@ def make_fast_user(name: str, admin: bool = False) -> User:
     return user
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose every request gets its own app context, g and database session.
-
-    The `app` fixture keeps one app context open for the whole test, and Flask reuses it for
-    requests: Flask-Login's cached user in `g` would then leak from one client to the next.
-    """
-
-    def open(self, *args, **kwargs):
-        # End the test's own transaction, so requests see its data and SQLite's lock is free.
-        db.session.commit()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @dataclass
 class World:
     p1: int
@@ -70,7 +56,6 @@ class World:
 @pytest.fixture
 def world(app) -> World:
     """Seed P1 (coderA, coderC, reviewerR, managerM) and P2 (coderB), plus site admin."""
-    app.test_client_class = IsolatedClient
     p1 = make_project("P1", codebook=copy.deepcopy(_codebook()))
     p2 = make_project("P2", codebook=copy.deepcopy(_codebook()))
     users = {name: make_fast_user(name) for name in

@@ -133,7 +133,8 @@ class RecordStore:
 
     def _user_id(self, name: str) -> int:
         if name not in self.users:
-            user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+            query = select(User).where(User.username == name)
+            user = db.session.execute(query).scalar_one_or_none()
             if user is None:
                 # A coder known only from imported files (brat, Label Studio): an account that
                 # cannot sign in until an admin sets a password and activates it.

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.database import sqlite_begin_mode
 from annotator.extensions import db, login_manager
-from annotator.services import annotating
+from annotator.services import annotating, reviewing
 from annotator.web import access
 from annotator.web.errors import json_error
 from annotator.web.openapi import openapi_document
@@ -148,6 +148,8 @@ def set_status(document_id: int):
     except annotating.NotAssigned:
         db.session.rollback()
         return json_error(403, "not_assigned", "This document is not assigned to you.")
+    # All assigned coders done moves the document on to "annotated", ready for review.
+    reviewing.sync_document_status(document, current_user)
     db.session.commit()
     return jsonify({"document": document.id, "status": assignment.status})
 
