@@ -240,6 +240,18 @@ def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> N
         click.echo(line)
 
 
+@main.command("suggestion-stats")
+@click.argument("project_name")
+@transactional
+def suggestion_stats_command(project_name: str) -> None:
+    """Print how often coders accepted suggestions, per suggestion source and kind."""
+    from annotator.services.projects import find_project
+    from annotator.services.suggestion_review import stats_lines, suggestion_stats
+
+    for line in stats_lines(suggestion_stats(find_project(project_name))):
+        click.echo(line)
+
+
 @main.command("backup")
 @click.argument("path", type=click.Path(path_type=Path))
 @transactional

@@ -64,9 +64,10 @@ def database_url(request, tmp_path):
 def _empty_postgres() -> None:
     """Remove every row (and the migrations' bookkeeping) so the next test starts clean."""
     db.session.rollback()
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    # DELETE is much faster than TRUNCATE on the few rows a test leaves.
     with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 

@@ -106,7 +106,8 @@ def test_deactivated_user_is_signed_out_on_the_next_page(browser, world):
 
 
 @pytest.fixture
-def limited_app(database_url):
+def limited_app(app, database_url):
+    # A second app on the test database (the `app` fixture empties it afterwards).
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                       "SECRET_KEY": "test-" + uuid.uuid4().hex, "RATELIMIT_ENABLED": True,
                       "LOGIN_RATE_LIMIT": "3 per minute"})

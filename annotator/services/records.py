@@ -5,7 +5,7 @@ events and attributions, with items pointing at spans by id. Every export format
 these records and every annotated import produces them.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
@@ -25,6 +25,16 @@ from annotator.models import (
 )
 
 CHUNK = 200  # documents loaded per round of queries: bounded memory, few round trips
+
+# Rows are copied into plain named tuples: reading a field of SQLAlchemy's Row by name costs
+# about twenty times more, and an export reads every field of every span several times.
+ParagraphRow = namedtuple("ParagraphRow", "id document_id position text boilerplate")
+LayerRow = namedtuple("LayerRow", "id document_id kind username")
+SpanRow = namedtuple("SpanRow", "id uid layer_id paragraph_id start end label text attrs")
+EventRow = namedtuple("EventRow", "id uid layer_id trigger_span_id event_type attrs")
+ArgumentRow = namedtuple("ArgumentRow", "event_id role span_id layer_id")
+AttributionRow = namedtuple("AttributionRow", "id uid layer_id parent_id attrs")
+PartRow = namedtuple("PartRow", "attribution_id role span_id layer_id")
 
 
 def iter_records(
@@ -53,12 +63,12 @@ def iter_records(
 def _records_for(documents: list[Document], layer: str | None, include_boilerplate: bool):
     ids = [d.id for d in documents]
     paragraphs = defaultdict(list)
-    for row in db.session.execute(
+    for row in map(ParagraphRow._make, db.session.execute(
         select(Paragraph.id, Paragraph.document_id, Paragraph.position, Paragraph.text,
                Paragraph.boilerplate)
         .where(Paragraph.document_id.in_(ids))
         .order_by(Paragraph.document_id, Paragraph.position)
-    ):
+    )):
         paragraphs[row.document_id].append(row)
 
     layer_query = (
@@ -74,7 +84,7 @@ def _records_for(documents: list[Document], layer: str | None, include_boilerpla
     elif layer is not None:
         layer_query = layer_query.where(User.username == layer)
     layers = defaultdict(list)
-    layer_rows = db.session.execute(layer_query).all()
+    layer_rows = list(map(LayerRow._make, db.session.execute(layer_query)))
     for row in layer_rows:
         layers[row.document_id].append(row)
     items = load_layer_items([row.id for row in layer_rows])
@@ -112,41 +122,41 @@ def load_layer_items(layer_ids: list[int]) -> dict[int, dict]:
     )
     if not layer_ids:
         return found
-    for span in db.session.execute(
+    for span in map(SpanRow._make, db.session.execute(
         select(Span.id, Span.uid, Span.layer_id, Span.paragraph_id, Span.start, Span.end,
                Span.label, Span.text, Span.attrs)
         .where(Span.layer_id.in_(layer_ids))
         .order_by(Span.layer_id, Span.paragraph_id, Span.start, Span.end, Span.id)
-    ):
+    )):
         found[span.layer_id]["spans"].append(span)
-    for event in db.session.execute(
+    for event in map(EventRow._make, db.session.execute(
         select(Event.id, Event.uid, Event.layer_id, Event.trigger_span_id, Event.event_type,
                Event.attrs)
         .where(Event.layer_id.in_(layer_ids))
         .order_by(Event.id)
-    ):
+    )):
         found[event.layer_id]["events"].append(event)
-    for argument in db.session.execute(
+    for argument in map(ArgumentRow._make, db.session.execute(
         select(EventArgument.event_id, EventArgument.role, EventArgument.span_id, Event.layer_id)
         .join(Event, EventArgument.event_id == Event.id)
         .where(Event.layer_id.in_(layer_ids))
         .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id)
-    ):
+    )):
         found[argument.layer_id]["arguments"].append(argument)
-    for attribution in db.session.execute(
+    for attribution in map(AttributionRow._make, db.session.execute(
         select(Attribution.id, Attribution.uid, Attribution.layer_id, Attribution.parent_id,
                Attribution.attrs)
         .where(Attribution.layer_id.in_(layer_ids))
         .order_by(Attribution.id)
-    ):
+    )):
         found[attribution.layer_id]["attributions"].append(attribution)
-    for part in db.session.execute(
+    for part in map(PartRow._make, db.session.execute(
         select(AttributionPart.attribution_id, AttributionPart.role, AttributionPart.span_id,
                Attribution.layer_id)
         .join(Attribution, AttributionPart.attribution_id == Attribution.id)
         .where(Attribution.layer_id.in_(layer_ids))
         .order_by(AttributionPart.attribution_id, AttributionPart.position, AttributionPart.id)
-    ):
+    )):
         found[part.layer_id]["parts"].append(part)
     return found
 

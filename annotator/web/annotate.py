@@ -57,6 +57,7 @@ def _page_data(document: Document, project: Project, layer: str | None) -> dict:
             "changes": url_for("api.save_changes", layer_id=0).replace("/0/", "/{id}/"),
             "status": url_for("api.set_status", document_id=document.id),
             "actors": url_for("api.search_actors", project_id=project.id),
+            "suggestions": url_for("api_suggestions.list_suggestions", document_id=document.id),
             "notes": notes_url,
             "note": note_url,
             "login": url_for("auth.login"),

@@ -137,4 +137,7 @@ def init_app(app: Flask) -> None:
 @bp.app_context_processor
 def _logout_form() -> dict:
     """Give every page the sign-out form that the navigation bar renders."""
-    return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+    # formdata=None: rendering it must not read the request body, which may be the very thing
+    # being refused (a 413 page for an oversized upload would otherwise fail with a 500).
+    form = LogoutForm(formdata=None) if current_user.is_authenticated else None
+    return {"logout_form": form}

@@ -2,7 +2,7 @@
 
 from copy import deepcopy
 
-from annotator.web import review_openapi
+from annotator.web import review_openapi, suggestions_openapi
 
 ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
 IDS = {"type": "array", "items": {"type": "string"}}
@@ -159,6 +159,7 @@ PATHS = {
                                   aliases=IDS))},
 }
 PATHS.update(review_openapi.PATHS)  # the review routes (web/review.py) use these components
+PATHS.update(suggestions_openapi.PATHS)  # the suggestion routes (web/api_suggestions.py)
 
 DOCUMENT = {
     "openapi": "3.0.3",

@@ -34,6 +34,7 @@ const redoStack = [];
 const drawn = new Map(); // paragraph index -> what was last drawn, to redraw only changes
 let closeConfirm = null;
 let readOnly = null; // why this layer cannot be changed here, if it cannot
+let sg = null; // lib/suggestions.js, once loaded
 
 const ctx = {
   codebook: book, urls: data.urls, user: data.user, api,
@@ -41,7 +42,7 @@ const ctx = {
   drafts: {},
   get view() { return view; },
   colour: (label) => colours.get(label) || "#4a5568",
-  act, say, select, highlight, flash, focusSpan, newEvent, newAttribution, deleteSpan, relabel,
+  act, say, select, highlight, flash, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
 };
 
 const texts = renderParagraphs($("doc-text"), data.paragraphs, (para) => noteTools(ctx, para));
@@ -53,7 +54,7 @@ const help = helpOverlay(book.span_labels);
 
 function redraw() {
   const byPara = new Map();
-  for (const s of view.spans.values()) {
+  for (const s of [...view.spans.values(), ...(sg?.spans() || [])]) {
     if (!byPara.has(s.paragraph)) byPara.set(s.paragraph, []);
     byPara.get(s.paragraph).push(s);
   }
@@ -75,12 +76,12 @@ function redraw() {
 
 function renderPanels() {
   for (const kind of ["span", "event", "attribution"]) {
-    const items = { span: view.spans, event: view.events, attribution: view.attributions }[kind];
-    if (ctx.selected[kind] && !items.has(ctx.selected[kind])) ctx.selected[kind] = null;
+    if (!view[`${kind}s`].has(ctx.selected[kind])) ctx.selected[kind] = null;
   }
   rebuild($("span-panel"), () => spanPanel(ctx));
   rebuild($("events-panel"), () => eventsPanel(ctx));
   rebuild($("attributions-panel"), () => attributionsPanel(ctx));
+  sg?.render();
   $("undo").disabled = !undoStack.length;
   $("redo").disabled = !redoStack.length;
 }
@@ -143,14 +144,15 @@ function blocked() {
   return Boolean(why);
 }
 
-/** Apply a user action, queue it for saving and make it undoable. */
-function act(ops, message) {
-  if (!ops.length || blocked()) return;
+/** Apply a user action, queue it for saving and make it undoable (telling `undone(back)`). */
+function act(ops, message, undone) {
+  if (!ops.length || blocked()) return false;
   const inverse = inverseOps(view, ops);
   commit(ops);
-  undoStack.push({ ops, inverse });
+  undoStack.push({ ops, inverse, undone });
   redoStack.length = 0;
   if (message) say(message);
+  return true;
 }
 
 function commit(ops) {
@@ -159,30 +161,25 @@ function commit(ops) {
   refresh();
 }
 
-function undo() {
+/** Undo (back) or redo the last action, through the save queue like any change. */
+function step(back) {
+  const [from, to] = back ? [undoStack, redoStack] : [redoStack, undoStack];
   if (blocked()) return;
-  const entry = undoStack.pop();
-  if (!entry) return say("Nothing to undo.");
-  commit(entry.inverse);
-  redoStack.push(entry);
-  say("Undone.");
+  const entry = from.pop();
+  if (!entry) return say(`Nothing to ${back ? "undo" : "redo"}.`);
+  commit(back ? entry.inverse : entry.ops);
+  entry.undone?.(back);
+  to.push(entry);
+  say(back ? "Undone." : "Redone.");
 }
-
-function redo() {
-  if (blocked()) return;
-  const entry = redoStack.pop();
-  if (!entry) return say("Nothing to redo.");
-  commit(entry.ops);
-  undoStack.push(entry);
-  say("Redone.");
-}
+const undo = () => step(true);
+const redo = () => step(false);
 
 /** Rebuild the view from what the server has plus what is still queued. */
 function rebase(base) {
   confirmed = base;
   view = applyOps(confirmed, outbox.batches.flatMap((b) => b.changes));
-  undoStack.length = 0; // the inverses were computed against a state that no longer holds
-  redoStack.length = 0;
+  undoStack.length = redoStack.length = 0; // their inverses were made for a state that is gone
   refresh();
 }
 
@@ -357,6 +354,9 @@ async function load() {
     say(readOnly);
     $("done").hidden = true; // "done" is about the caller's own assignment
   }
+  // Suggestions are copied into the caller's own layer only (never into gold or another's).
+  $("suggest").hidden = Boolean(readOnly) || layer.kind !== "coder";
+  if (!$("suggest").hidden) api.request("GET", data.urls.suggestions).then((a) => a.data?.suggestions?.length && suggestions(a.data.suggestions), () => {});
   outbox.emit();
   outbox.flush();
 }
@@ -373,22 +373,23 @@ installShortcuts(book.span_labels, {
   edit: () => select("span", focusedSpanId(), "sp-label"),
   remove: () => deleteSpan(focusedSpanId()),
   undo, redo, say,
+  decide: (accept, all) => sg?.decide(accept, all),
   help: () => help.open(),
   escape: () => {
     if (closeConfirm) return closeConfirm();
     window.getSelection().removeAllRanges();
     hideCaret();
   },
-}, { focusedSpan: () => Boolean(focusedSpanId()), hasSelection });
+}, { focusedSpan: () => Boolean(focusedSpanId()), hasSelection, focusedSuggestion: () => Boolean(document.activeElement?.dataset.sg) });
 
 $("doc-text").addEventListener("keydown", (event) => {
   const root = event.target.closest?.(".ptext");
   if (!root || event.defaultPrevented) return;
   let from = null;
-  const spanEl = event.target.closest(".sp");
-  if (spanEl) {
+  const { spanId, sg: id } = event.target.closest(".sp")?.dataset || {};
+  const span = view.spans.get(spanId) || sg?.spans().find((s) => s.id === id);
+  if (span) {
     // From a focused span the caret starts at its edge, so keyboard selection carries on.
-    const span = view.spans.get(spanEl.dataset.spanId);
     const text = paraText.get(span.paragraph);
     const [s, e] = [cpToUtf16(text, span.start), cpToUtf16(text, span.end)];
     const back = event.key === "ArrowLeft" || event.key === "Home";
@@ -416,6 +417,14 @@ document.addEventListener("focusout", (event) => {
 $("undo").addEventListener("click", undo);
 $("redo").addEventListener("click", redo);
 $("help-button").addEventListener("click", () => help.open());
+$("suggest").addEventListener("click", () => suggestions());
+
+/** Show suggestions `list`, or make them; lib/suggestions.js is loaded only for this. */
+async function suggestions(list) {
+  sg ??= (await import("./lib/suggestions.js")).suggestions(ctx, $("suggestions-panel"), data.urls.suggestions);
+  return list ? sg.show(list) : sg.make();
+}
+
 $("retry").addEventListener("click", () => outbox?.retryNow());
 $("adopt").addEventListener("click", () => {
   const n = outbox.adopt();

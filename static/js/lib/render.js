@@ -70,14 +70,15 @@ export function drawParagraph(el, text, spans, colour) {
       const lv = Math.min(level.get(s.id), MAX_LEVEL);
       deepest = Math.max(deepest, lv);
       const piece = h("span", {
-        class: `sp lvl-${lv}${b === s.u1 ? " sp-end" : ""}`, "data-span-id": s.id, "data-label": s.label,
+        class: `sp lvl-${lv}${b === s.u1 ? " sp-end" : ""}`, "data-label": s.label,
+        [s.sg ? "data-sg" : "data-span-id"]: s.id, // a suggestion is not one of the coder's spans
       });
       piece.style.setProperty("--c", colour(s.label));
       if (!first.has(s.id)) {
         piece.classList.add("sp-start");
         piece.tabIndex = 0;
         piece.setAttribute("role", "button");
-        piece.setAttribute("aria-label", `${s.label}: ${s.text}`);
+        piece.setAttribute("aria-label", `${s.sg ? "suggested " : ""}${s.label}: ${s.text}`);
         first.set(s.id, piece);
       }
       parent.append(piece);

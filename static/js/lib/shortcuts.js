@@ -16,6 +16,8 @@ export const COMMANDS = [
   ["n (on a span)", "new event with this span as trigger, then choose type and add arguments"],
   ["r (on a span)", "new attribution with this span as cue (a SOURCE or CONTENT span takes that part)"],
   ["Delete / Backspace (on a span)", "delete the span"],
+  ["y / x (on a suggestion)", "accept (copy into your layer) / reject the suggestion"],
+  ["Shift+Y / Shift+X (on a suggestion)", "accept / reject all open suggestions of its kind"],
   ["Ctrl+Z", "undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "redo"],
   ["Escape", "close this help or a confirmation, clear the selection"],
@@ -55,10 +57,11 @@ export function helpOverlay(labels) {
 
 /**
  * Listen for shortcuts on the document. `actions` has label(name), relabel(name), newEvent(),
- * newAttribution(), edit(), remove(), undo(), redo(), escape(), help(); `focusedSpan()` says
- * whether a span has focus and `hasSelection()` whether text is selected.
+ * newAttribution(), edit(), remove(), undo(), redo(), escape(), help(), decide(accept, all);
+ * `focusedSpan()` and `focusedSuggestion()` say whether one has focus, `hasSelection()` whether
+ * text is selected.
  */
-export function installShortcuts(labels, actions, { focusedSpan, hasSelection }) {
+export function installShortcuts(labels, actions, { focusedSpan, hasSelection, focusedSuggestion }) {
   const byKey = new Map(labels.filter((l) => l.key).map((l) => [l.key.toLowerCase(), l.name]));
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || isTyping(event.target) || event.altKey || event.metaKey) return;
@@ -72,6 +75,7 @@ export function installShortcuts(labels, actions, { focusedSpan, hasSelection })
     else if (key === "?") actions.help();
     else if (key === "Escape") actions.escape();
     else if (hasSelection() && byKey.has(key.toLowerCase())) actions.label(byKey.get(key.toLowerCase()));
+    else if (focusedSuggestion() && /^[xy]$/i.test(key)) actions.decide(/y/i.test(key), event.shiftKey);
     else if (focusedSpan() && key === "n") actions.newEvent();
     else if (focusedSpan() && key === "r") actions.newAttribution();
     else if (focusedSpan() && (key === "Enter" || key === " ")) actions.edit();

@@ -1,0 +1,68 @@
+"""API: a document's suggestions for the annotation page, the coder's decisions on them, and
+acceptance rates for managers (described in suggestions_openapi.py).
+
+Its own blueprint, registered under /api; it shares api.py's sign-in check and body parsing.
+Accepting a suggestion is not done here: the page copies it into the coder's layer through the
+changes API, so that it is validated, undoable and saved like any other edit.
+"""
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from annotator.extensions import db
+from annotator.services import suggestion_review
+from annotator.services.annotating import InvalidRequest
+from annotator.services.suggesting import suggest_document
+from annotator.web import access, api
+from annotator.web.errors import json_error
+
+bp = Blueprint("api_suggestions", __name__)
+bp.before_request(api._require_login)  # the same 401 for every /api route
+
+
+@bp.errorhandler(api.BodyError)
+def _body_error(error: api.BodyError):
+    return json_error(400, "bad_request", str(error))
+
+
+@bp.errorhandler(InvalidRequest)
+def _invalid_request(error: InvalidRequest):
+    db.session.rollback()
+    return json_error(422, "invalid_request", error.message, field=error.field)
+
+
+@bp.get("/documents/<int:document_id>/suggestions")
+def list_suggestions(document_id: int):
+    """Return the document's suggestions that the caller has not accepted or rejected yet."""
+    document = access.get_document_or_404(document_id)
+    return jsonify(suggestion_review.open_suggestions(document, current_user))
+
+
+@bp.post("/documents/<int:document_id>/suggestions")
+def make_suggestions(document_id: int):
+    """Run the suggester for the document (replacing its suggestions) and return the open ones."""
+    document = access.get_document_or_404(document_id)
+    try:
+        suggest_document(document)
+        db.session.commit()
+    except IntegrityError:  # someone else's run stored the same rows first (PostgreSQL)
+        db.session.rollback()
+        document = access.get_document_or_404(document_id)
+    return jsonify(suggestion_review.open_suggestions(document, current_user))
+
+
+@bp.post("/documents/<int:document_id>/suggestions/decisions")
+def decide(document_id: int):
+    """Record the caller's decisions (accepted, rejected, reopened) on suggestions."""
+    document = access.get_document_or_404(document_id)
+    count = suggestion_review.record_decisions(document, current_user, api.read_json())
+    db.session.commit()
+    return jsonify({"recorded": count})
+
+
+@bp.get("/projects/<int:project_id>/suggestion-stats")
+def stats(project_id: int):
+    """Return how often coders accepted suggestions, per suggestion source and kind."""
+    project = access.get_project_or_404(project_id, min_role="manager")
+    return jsonify(suggestion_review.suggestion_stats(project))

@@ -1,0 +1,135 @@
+"""Import and export pages for managers: uploads into a project, downloads out of it.
+
+An import is all or nothing (services/intake.py): a file with any bad line is refused whole and
+every problem is listed by file and line. Uploads live in a temporary folder only for the
+request (web/uploads.py); downloads are built by web/downloads.py.
+"""
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileRequired, MultipleFileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from annotator.database import sqlite_begin_mode
+from annotator.errors import AnnotatorError
+from annotator.extensions import db
+from annotator.models import Membership, Project, User
+from annotator.services.intake import import_files
+from annotator.web import access
+from annotator.web.downloads import export_response
+from annotator.web.uploads import problems, save_uploads
+
+bp = Blueprint("data", __name__)
+
+IMPORT_FORMATS = [
+    ("", "Tell from each file's extension (.jsonl, .csv, .txt)"),
+    ("jsonl", "Articles: JSON Lines"), ("csv", "Articles: CSV"),
+    ("txt", "Articles: plain text, one per file (the file name is the id)"),
+    ("native", "Annotated: native JSON Lines"), ("doccano", "Annotated: doccano JSONL"),
+    ("label-studio", "Annotated: Label Studio JSON"),
+]
+EXPORT_FORMATS = [
+    ("native", "native: JSON Lines, every layer, lossless (the backup)"),
+    ("jsonl", "jsonl: one paragraph per line, for training"), ("spacy", "spaCy DocBin (zip)"),
+    ("conll", "CoNLL BIO tags (zip)"), ("brat", "brat standoff (zip)"),
+    ("csv", "CSV tables (zip)"), ("hf", "Hugging Face datasets folder (zip)"),
+]
+KEYWORDS = [("", "Default: every layer for native, gold for the others"), ("gold", "Gold"),
+            ("all", "Every layer"), ("coders", "Every coder's layer")]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ImportForm(FlaskForm):
+    files = MultipleFileField("Files", validators=[FileRequired("Choose at least one file.")])
+    format = SelectField("Format", default="")
+    submit = SubmitField("Import")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set here rather than in the field: WTForms 3.3 warns about tuples given there.
+        self.format.choices = IMPORT_FORMATS
+
+
+class ExportForm(FlaskForm):
+    format = SelectField("Format", default="native")
+    layer = SelectField("Layer", default="")
+    include_boilerplate = BooleanField("Include boilerplate paragraphs (native always does)")
+    split = StringField("Train/dev/test split in percent, e.g. 80/10/10 (optional)",
+                        filters=[_strip], validators=[Optional(), Regexp(
+                            r"^\d{1,3}/\d{1,3}/\d{1,3}$", message="Write three whole "
+                            "percentages separated by slashes, e.g. 80/10/10.")])
+    seed = IntegerField("Seed for the split", default=0,
+                        validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+    submit = SubmitField("Download")
+
+    def __init__(self, project: Project, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.format.choices = EXPORT_FORMATS
+        self.layer.choices = _layer_choices(project)
+
+
+def _layer_choices(project: Project) -> list[tuple[str, str]]:
+    coders = db.session.execute(
+        db.select(User.username).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id, Membership.role == "coder")
+        .order_by(User.username)).scalars()
+    keywords = {value for value, _ in KEYWORDS}
+    return KEYWORDS + [(name, f"{name}'s layer") for name in coders if name not in keywords]
+
+
+@bp.route("/projects/<int:project_id>/import", methods=["GET", "POST"])
+@login_required
+def import_page(project_id: int):
+    """Import article or annotated files into the project, all or nothing."""
+    project = access.get_project_or_404(project_id, "manager")
+    form = ImportForm()
+    found: list[dict] = []
+    if form.validate_on_submit():
+        with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
+            shown: dict[str, str] = {}
+            try:
+                paths, shown = save_uploads(form.files.data, Path(folder), form.format.data)
+                report = import_files(project, paths, form.format.data or None,
+                                      actor=current_user)
+            except AnnotatorError as error:
+                db.session.rollback()
+                found = problems(error, shown)
+            else:
+                db.session.commit()
+                counts = ", ".join(f"{value} {key}" for key, value in report.items()
+                                   if isinstance(value, int))
+                flash(f"Imported {counts}.", "success")
+                return redirect(url_for("projects.project", project_id=project.id))
+    return render_template("data/import.html", project=project, form=form, problems=found), (
+        422 if found else 200)
+
+
+@bp.route("/projects/<int:project_id>/export", methods=["GET", "POST"])
+@login_required
+def export_page(project_id: int):
+    """Download the project's annotations in any export format."""
+    project = access.get_project_or_404(project_id, "manager")
+    form = ExportForm(project)
+    problem = None
+    if form.validate_on_submit():
+        # An export only reads: give SQLite's write lock back to the coders while it runs.
+        db.session.rollback()
+        sqlite_begin_mode.set("DEFERRED")
+        project = access.get_project_or_404(project_id, "manager")
+        try:
+            return export_response(project, form.format.data, form.layer.data or None,
+                                   form.include_boilerplate.data, form.split.data or None,
+                                   form.seed.data or 0)
+        except AnnotatorError as error:
+            db.session.rollback()
+            problem = error.message
+    return render_template("data/export.html", project=project, form=form,
+                           problem=problem), 422 if problem else 200
