@@ -194,8 +194,6 @@ def test_a_save_runs_the_same_queries_in_a_layer_of_6_or_120_spans(browser, size
     assert _save_queries(coder, small, change) == _save_queries(coder, big, change)
 
 
-@pytest.mark.xfail(strict=True, reason="N+1: delete_span reads each event's arguments and each "
-                   "attribution's parts with one query apiece (services/change_ops.py)")
 def test_deleting_a_span_runs_the_same_queries_in_a_layer_of_6_or_120_spans(browser, sized):
     small, big = sized
     coder = browser("coderA")

@@ -7,9 +7,20 @@ index and field; the caller then rolls the whole batch back.
 
 import re
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from annotator.codebook import attribute_problems, event_type
 from annotator.extensions import db
-from annotator.models import Attribution, AttributionPart, AuditEntry, EventArgument, Layer, Span
+from annotator.models import (
+    Attribution,
+    AttributionPart,
+    AuditEntry,
+    Event,
+    EventArgument,
+    Layer,
+    Span,
+)
 from annotator.models.annotations import ATTRIBUTION_ROLES
 from annotator.services import change_ops, snapshots
 
@@ -32,10 +43,11 @@ class LayerEditor:
         self.layer, self.user_id, self.project_id, self.book = layer, user_id, project_id, book
         self.paragraphs = {p.position: p for p in layer.document.paragraphs}
         self.position_of = {p.id: p.position for p in self.paragraphs.values()}
+        events, attributions = _load_relations(layer)
         self.items = {
             "spans": {s.uid: s for s in layer.spans},
-            "events": {e.uid: e for e in layer.events},
-            "attributions": {a.uid: a for a in layer.attributions},
+            "events": {e.uid: e for e in events},
+            "attributions": {a.uid: a for a in attributions},
         }
         self.index = 0
 
@@ -156,3 +168,13 @@ class LayerEditor:
             document_id=self.layer.document_id, layer_id=self.layer.id, action=action,
             target_type=kind, target_uid=uid, before=before, after=after,
         ))
+
+
+def _load_relations(layer: Layer) -> tuple[list[Event], list[Attribution]]:
+    """Load the layer's events with arguments and attributions with parts in a few queries."""
+    return tuple(
+        db.session.execute(
+            select(model).where(model.layer_id == layer.id).options(selectinload(relation))
+        ).scalars().all()
+        for model, relation in ((Event, Event.arguments), (Attribution, Attribution.parts))
+    )
