@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 
@@ -31,12 +32,20 @@ def main(database_url: str | None) -> None:
         os.environ["ANNOTATOR_DATABASE_URL"] = database_url
 
 
-def transactional(command):
-    """Run a command in an app context, commit on success, roll back and report on error."""
+def transactional(command=None, *, readonly: bool = False):
+    """Run a command in an app context, commit on success, roll back and report on error.
+
+    Read-only commands begin SQLite transactions DEFERRED, so that a long export or agreement
+    run never holds the write lock that coders' saves need.
+    """
+    if command is None:
+        return functools.partial(transactional, readonly=readonly)
 
     @functools.wraps(command)
     @with_appcontext
     def wrapper(*args, **kwargs):
+        if readonly:
+            sqlite_begin_mode.set("DEFERRED")
         try:
             result = command(*args, **kwargs)
             db.session.commit()
@@ -163,7 +172,7 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) 
 @click.option("--include-boilerplate", is_flag=True, help="Keep boilerplate paragraphs.")
 @click.option("--split", default=None, help="Train/dev/test percentages, e.g. 80/10/10.")
 @click.option("--seed", default=0, show_default=True, help="Seed for the split.")
-@transactional
+@transactional(readonly=True)
 def export_command(project_name, fmt, layer, out, include_boilerplate, split, seed) -> None:
     """Export a project's annotations."""
     from annotator.services.exporting import export_project
@@ -181,7 +190,7 @@ def export_command(project_name, fmt, layer, out, include_boilerplate, split, se
 @main.command("agreement")
 @click.argument("project_name")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@transactional
+@transactional(readonly=True)
 def agreement_command(project_name: str, as_json: bool) -> None:
     """Print inter-annotator agreement."""
     import json
@@ -221,7 +230,7 @@ def suggest_command(project_name: str, no_spacy: bool, spacy_model: str | None) 
 @click.option("--layer", default="gold", show_default=True,
               help="Score against gold, coders, or one coder's layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@transactional
+@transactional(readonly=True)
 def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> None:
     """Score suggestions against a layer: precision, recall and F1 per kind."""
     import json
@@ -242,7 +251,7 @@ def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> N
 
 @main.command("suggestion-stats")
 @click.argument("project_name")
-@transactional
+@transactional(readonly=True)
 def suggestion_stats_command(project_name: str) -> None:
     """Print how often coders accepted suggestions, per suggestion source and kind."""
     from annotator.services.projects import find_project
@@ -254,7 +263,7 @@ def suggestion_stats_command(project_name: str) -> None:
 
 @main.command("backup")
 @click.argument("path", type=click.Path(path_type=Path))
-@transactional
+@transactional(readonly=True)
 def backup_command(path: Path) -> None:
     """Copy the database to PATH (SQLite online backup; PostgreSQL: prints the pg_dump call)."""
     from annotator.services.maintenance import backup_database
@@ -263,7 +272,7 @@ def backup_command(path: Path) -> None:
 
 
 @main.command("check")
-@transactional
+@transactional(readonly=True)
 def check_command() -> None:
     """Verify the database: integrity, offsets inside paragraphs, span texts, references."""
     from annotator.services.maintenance import check_database, count_rows

@@ -29,3 +29,21 @@ def test_upgrade_keeps_existing_data(app):
     from annotator.services.projects import find_project
 
     assert find_project("kept").name == "kept"
+
+
+def test_a_database_made_by_the_first_version_is_upgraded_with_its_data(app):
+    from flask_migrate import upgrade
+
+    from annotator.services.projects import find_project
+    from tests.helpers import make_project
+
+    db.drop_all()
+    upgrade(revision="251d7c0bb455")  # the first released schema
+    make_project("kept")
+    db.session.commit()
+    message = upgrade_schema()
+    assert message.startswith("upgraded the database schema from 251d7c0bb455 to ")
+    assert find_project("kept").name == "kept"
+    db.session.rollback()  # end the session's transaction before inspecting on a new connection
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("documents")}
+    assert "ix_documents_project_id_id" in indexes

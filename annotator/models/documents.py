@@ -20,6 +20,8 @@ class Document(db.Model):
         CheckConstraint(
             "status IN ('new', 'assigned', 'annotated', 'adjudicated')", name="status_known"
         ),
+        # Exports and the project overview page through a project's documents in id order.
+        Index("ix_documents_project_id_id", "project_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
