@@ -10,14 +10,14 @@ import { fill, h, rebuild } from "./lib/dom.js";
 import { eventsPanel } from "./lib/events-panel.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
 import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
-import { flagList, noteTools } from "./lib/notes.js";
+import { noteTools } from "./lib/notes.js";
 import {
   cpToUtf16, rangeToUtf16, snapToGraphemes, snapToWords, trimSpaces, utf16ToCp,
 } from "./lib/offsets.js";
 import { drawParagraph, renderParagraphs, spanName } from "./lib/render.js";
-import { helpOverlay, installShortcuts } from "./lib/shortcuts.js";
+import { installShortcuts } from "./lib/shortcuts.js";
 import { spanPanel } from "./lib/span-editor.js";
-import { describeConflict, describeStatus } from "./lib/status.js";
+import { describeStatus } from "./lib/status.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -46,9 +46,15 @@ const ctx = {
 };
 
 const texts = renderParagraphs($("doc-text"), data.paragraphs, (para) => noteTools(ctx, para));
-document.body.append(flagList());
 fill($("guidelines-panel"), guidelinesPanel(book, ctx.colour));
-const help = helpOverlay(book.span_labels);
+let help = null; // the "?" overlay: lib/help.js is loaded the first time it is asked for
+function openHelp() {
+  help ??= import("./lib/help.js").then((m) => m.helpOverlay(book.span_labels));
+  help.then((overlay) => overlay.open(), () => {
+    help = null;
+    say("The keyboard shortcuts cannot be shown: the server cannot be reached.");
+  });
+}
 
 // ---- drawing -------------------------------------------------------------------------------
 
@@ -298,24 +304,21 @@ function showStatus(status) {
   $("adopt").hidden = !status.others;
 }
 
-function showConflict(current, message) {
-  const box = $("conflict");
-  const server = fromLayer(current);
+/** A 409: lib/conflict.js shows both sides and lets the coder choose (sending waits meanwhile). */
+async function showConflict(current, message) {
+  let conflict;
+  try {
+    conflict = await import("./lib/conflict.js");
+  } catch {
+    return say("The conflict cannot be shown: reload the page. Your unsaved changes are kept on this computer.");
+  }
   const pending = outbox.batches.flatMap((b) => b.changes);
-  const resolve = (keepMine) => {
-    box.hidden = true;
-    box.replaceChildren();
-    if (keepMine) outbox.resume(current.layer.version);
-    else outbox.discard(current.layer.version);
+  conflict.showConflict($("conflict"), { current, message, confirmed, pending, view }, (keepMine, server, version) => {
+    if (keepMine) outbox.resume(version);
+    else outbox.discard(version);
     rebase(server);
     say(keepMine ? "Your changes are being applied to the saved version." : "Loaded the saved version.");
-  };
-  fill(box, describeConflict({ message, server, confirmed, pending, view, version: current.layer.version }),
-    h("div", { class: "buttons" },
-      h("button", { type: "button", text: "Apply my changes to the saved version", onclick: () => resolve(true) }),
-      h("button", { type: "button", class: "danger", text: "Discard my changes and load the saved version", onclick: () => resolve(false) })));
-  box.hidden = false;
-  box.querySelector("h2").focus();
+  });
 }
 
 async function load() {
@@ -374,7 +377,7 @@ installShortcuts(book.span_labels, {
   remove: () => deleteSpan(focusedSpanId()),
   undo, redo, say,
   decide: (accept, all) => sg?.decide(accept, all),
-  help: () => help.open(),
+  help: openHelp,
   escape: () => {
     if (closeConfirm) return closeConfirm();
     window.getSelection().removeAllRanges();
@@ -416,7 +419,7 @@ document.addEventListener("focusout", (event) => {
 
 $("undo").addEventListener("click", undo);
 $("redo").addEventListener("click", redo);
-$("help-button").addEventListener("click", () => help.open());
+$("help-button").addEventListener("click", openHelp);
 $("suggest").addEventListener("click", () => suggestions());
 
 /** Show suggestions `list`, or make them; lib/suggestions.js is loaded only for this. */

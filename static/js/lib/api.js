@@ -3,6 +3,9 @@
 // lost response is applied once) and the layer version it was made against (so a save from a
 // stale page gets 409 instead of overwriting someone else's work).
 
+// "manual": a redirect to the sign-in page must not look like a successful answer.
+const FETCH = { credentials: "same-origin", redirect: "manual", cache: "no-store" };
+
 export class Api {
   constructor(csrfToken, pageUrl, probeUrl) {
     this.csrfToken = csrfToken;
@@ -15,11 +18,7 @@ export class Api {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers["X-CSRFToken"] = this.csrfToken;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    // "manual": a redirect to the sign-in page must not look like a successful answer.
-    const response = await fetch(url, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin", redirect: "manual", cache: "no-store",
-    });
+    const response = await fetch(url, { ...FETCH, method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (response.type === "opaqueredirect") return { status: 401, data: { error: "signed_out" } };
     let data = null;
     if ((response.headers.get("Content-Type") || "").includes("json")) {
@@ -34,10 +33,10 @@ export class Api {
       // Ask the API first: a signed-out request for the page would be redirected and given a
       // new session cookie, which can spoil a sign-in under way in another tab.
       if (this.probeUrl) {
-        const probe = await fetch(this.probeUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+        const probe = await fetch(this.probeUrl, FETCH);
         if (probe.status !== 200) return false;
       }
-      const response = await fetch(this.pageUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+      const response = await fetch(this.pageUrl, FETCH);
       if (!response.ok) return false;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const token = JSON.parse(doc.getElementById("page-data")?.textContent || "{}").csrf_token;

@@ -2,6 +2,7 @@
 // of spans, and "nested in" for an attribution inside another's content. The list is drawn as
 // a tree so that nesting is visible; the parent select never offers a cycle.
 
+import { choiceField, withAttr } from "./attr-fields.js";
 import { field, h, hover, select } from "./dom.js";
 import { descendants, orderedSpans } from "./model.js";
 import { spanName } from "./render.js";
@@ -73,13 +74,9 @@ function editor(ctx, at, names) {
     [["", "none: top level"], ...parents.map((a) => [a.id, summary(ctx, a, names)])], at.parent || "",
     (value) => update({ parent: value || null }, value ? `Nested in ${names.get(value)}` : "Now top level"),
     { "data-fk": "at-parent" });
-  const attrFields = ctx.codebook.attribution.attributes.filter((f) => f.type === "choice" && !f.multiple).map((f) =>
-    field(f.name, select(f.name, [["", "—"], ...f.values], at.attrs[f.name] || "", (value) => {
-      const attrs = { ...at.attrs };
-      if (value) attrs[f.name] = value;
-      else delete attrs[f.name];
-      update({ attrs }, `Attribution ${f.name} set`);
-    }, { "data-fk": `at-a-${f.name}` })));
+  const setAttr = (name, value) => update({ attrs: withAttr(at.attrs, name, value) }, `Attribution ${name} set`);
+  const attrFields = ctx.codebook.attribution.attributes.filter((f) => f.type === "choice" && !f.multiple)
+    .map((f) => choiceField(f, at.attrs, "at-a-", setAttr));
   return h("div", { class: "editor", role: "group", "aria-label": `Attribution editor ${names.get(at.id)}` },
     h("h3", { text: `Attribution ${names.get(at.id)}` }),
     ROLES.map(([role, label]) => part(ctx, at, role, label, update)),

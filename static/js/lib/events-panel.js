@@ -2,6 +2,7 @@
 // and arguments by role, each pointing at a span picked from a list). Every edit is one
 // update_event with the whole event, so undo and retries never merge half-edits.
 
+import { choiceField, withAttr } from "./attr-fields.js";
 import { field, h, hover, select } from "./dom.js";
 import { orderedSpans } from "./model.js";
 import { spanName } from "./render.js";
@@ -44,12 +45,7 @@ function eventEditor(ctx, ev) {
   const update = (patch, message) => ctx.act([{
     op: "update_event", id: ev.id, type: ev.type, attrs: ev.attrs, arguments: ev.arguments, ...patch,
   }], message);
-  const setAttr = (name, value) => {
-    const attrs = { ...ev.attrs };
-    if (value === "" || (Array.isArray(value) && !value.length)) delete attrs[name];
-    else attrs[name] = value;
-    update({ attrs }, `Event ${name} set`);
-  };
+  const setAttr = (name, value) => update({ attrs: withAttr(ev.attrs, name, value) }, `Event ${name} set`);
   const modes = type?.modes || [];
   const trigger = ctx.view.spans.get(ev.trigger);
 
@@ -62,16 +58,8 @@ function eventEditor(ctx, ev) {
   const modeSelect = select("Mode", [["", modes.length ? "—" : "(no modes for this type)"], ...modes],
     ev.attrs.mode || "", (value) => setAttr("mode", value), { "data-fk": "ev-mode", disabled: !modes.length });
 
-  const attrFields = book.event_attributes.filter((f) => f.type === "choice").map((f) => {
-    if (f.multiple) {
-      const sel = select(f.name, f.values, null, null, { multiple: true, size: 4, "data-fk": `ev-a-${f.name}` });
-      for (const opt of sel.options) opt.selected = (ev.attrs[f.name] || []).includes(opt.value);
-      sel.addEventListener("change", () => setAttr(f.name, [...sel.selectedOptions].map((o) => o.value)));
-      return field(f.name, sel);
-    }
-    return field(f.name, select(f.name, [["", "—"], ...f.values], ev.attrs[f.name] || "",
-      (value) => setAttr(f.name, value), { "data-fk": `ev-a-${f.name}` }));
-  });
+  const attrFields = book.event_attributes.filter((f) => f.type === "choice")
+    .map((f) => choiceField(f, ev.attrs, "ev-a-", setAttr));
 
   const needsRecipient = type?.recipient_required && !ev.arguments.some((a) => a.role === "recipient");
   return h("div", { class: "editor", role: "group", "aria-label": "Event editor" },

@@ -2,32 +2,30 @@
 // page shows `applyOps(confirmed, pending)`, and undo is the inverse operations pushed as a new
 // change, so that undo also goes through the save queue and cannot silently diverge.
 
+const KINDS = ["spans", "events", "attributions"];
+const ROLES = ["source", "cue", "content"];
+// The keys that update_event and update_attribution may carry.
+const EVENT_KEYS = ["type", "attrs", "arguments"];
+const ATTRIBUTION_KEYS = [...ROLES, "parent", "attrs"];
+
 /** A layer from GET /api/documents/<id>/layer (or a 409's `current`) as Maps keyed by id. */
 export function fromLayer(json) {
-  return {
-    spans: new Map((json.spans || []).map((s) => [s.id, s])),
-    events: new Map((json.events || []).map((e) => [e.id, e])),
-    attributions: new Map((json.attributions || []).map((a) => [a.id, a])),
-  };
+  return Object.fromEntries(KINDS.map((k) => [k, new Map((json[k] || []).map((item) => [item.id, item]))]));
+}
+
+export function clone(state) {
+  return Object.fromEntries(KINDS.map((k) => [k, new Map(state[k])]));
 }
 
 const copy = (value) => structuredClone(value);
-
-export function clone(state) {
-  return {
-    spans: new Map(state.spans),
-    events: new Map(state.events),
-    attributions: new Map(state.attributions),
-  };
-}
+const pick = (item, keys) => Object.fromEntries(keys.map((k) => [k, copy(item[k])]));
+const hasPart = (at, spanId) => ROLES.some((r) => at[r].includes(spanId));
 
 /** A client-made item id (1-64 characters of A-Za-z0-9_-, as the API requires). */
 export function newId(prefix) {
   const random = crypto.getRandomValues(new Uint32Array(2));
   return `${prefix}-${Date.now().toString(36)}${random[0].toString(36)}${random[1].toString(36)}`;
 }
-
-const ROLES = ["source", "cue", "content"];
 
 /** Apply one operation in place, with the server's cascades (deleting a span unlinks it). */
 export function applyOp(state, op) {
@@ -48,7 +46,7 @@ export function applyOp(state, op) {
         }
       }
       for (const [id, at] of attributions) {
-        if (ROLES.some((r) => at[r].includes(op.id))) {
+        if (hasPart(at, op.id)) {
           const next = { ...at };
           for (const r of ROLES) next[r] = at[r].filter((s) => s !== op.id);
           attributions.set(id, next);
@@ -56,24 +54,10 @@ export function applyOp(state, op) {
       }
       break;
     case "add_event": events.set(op.event.id, copy(op.event)); break;
-    case "update_event": {
-      const ev = events.get(op.id);
-      if (!ev) break;
-      const next = { ...ev };
-      for (const key of ["type", "attrs", "arguments"]) if (key in op) next[key] = copy(op[key]);
-      events.set(op.id, next);
-      break;
-    }
+    case "update_event": update(events, op, EVENT_KEYS); break;
     case "delete_event": events.delete(op.id); break;
     case "add_attribution": attributions.set(op.attribution.id, copy(op.attribution)); break;
-    case "update_attribution": {
-      const at = attributions.get(op.id);
-      if (!at) break;
-      const next = { ...at };
-      for (const key of [...ROLES, "parent", "attrs"]) if (key in op) next[key] = copy(op[key]);
-      attributions.set(op.id, next);
-      break;
-    }
+    case "update_attribution": update(attributions, op, ATTRIBUTION_KEYS); break;
     case "delete_attribution":
       attributions.delete(op.id);
       // The database sets a deleted parent's children to top level (ON DELETE SET NULL).
@@ -85,17 +69,20 @@ export function applyOp(state, op) {
   }
 }
 
+/** An update operation replaces the `keys` it has and keeps the others. */
+function update(items, op, keys) {
+  const item = items.get(op.id);
+  if (item) items.set(op.id, { ...item, ...pick(op, keys.filter((k) => k in op)) });
+}
+
 export function applyOps(state, ops) {
   const next = clone(state);
   for (const op of ops) applyOp(next, op);
   return next;
 }
 
-const fullEvent = (ev) => ({ op: "update_event", id: ev.id, type: ev.type, attrs: copy(ev.attrs), arguments: copy(ev.arguments) });
-const fullAttribution = (at) => ({
-  op: "update_attribution", id: at.id, source: [...at.source], cue: [...at.cue],
-  content: [...at.content], parent: at.parent, attrs: copy(at.attrs),
-});
+const fullEvent = (ev) => ({ op: "update_event", id: ev.id, ...pick(ev, EVENT_KEYS) });
+const fullAttribution = (at) => ({ op: "update_attribution", id: at.id, ...pick(at, ATTRIBUTION_KEYS) });
 
 /** The operations that undo `op`, given the state just before it. */
 function inverseOf(state, op) {
@@ -115,7 +102,7 @@ function inverseOf(state, op) {
         else if (ev.arguments.some((a) => a.span === op.id)) undo.push(fullEvent(ev));
       }
       for (const at of attributions.values()) {
-        if (ROLES.some((r) => at[r].includes(op.id))) undo.push(fullAttribution(at));
+        if (hasPart(at, op.id)) undo.push(fullAttribution(at));
       }
       return undo;
     }
@@ -175,6 +162,6 @@ export function descendants(state, id) {
 export function usesOfSpan(state, spanId) {
   const triggers = [...state.events.values()].filter((e) => e.trigger === spanId);
   const args = [...state.events.values()].filter((e) => e.trigger !== spanId && e.arguments.some((a) => a.span === spanId));
-  const attrs = [...state.attributions.values()].filter((a) => ROLES.some((r) => a[r].includes(spanId)));
+  const attrs = [...state.attributions.values()].filter((a) => hasPart(a, spanId));
   return { triggers, args, attrs };
 }
