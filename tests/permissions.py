@@ -115,14 +115,33 @@ PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
 }
 
 
+def allowed(rule: Rule, role: str) -> bool:
+    """Tell whether `role` may use the rule's route."""
+    if rule.role == "public" or (rule.role == "user" and role != "anonymous"):
+        return True
+    if role in ("anonymous", "nonmember") or role in rule.others:
+        return False
+    return RANK[role] >= RANK[rule.role]
+
+
 def expected(rule: Rule, role: str, api: bool) -> tuple[int, ...]:
     """Return the statuses `role` may get from the rule's route."""
-    if rule.role == "public" or (rule.role == "user" and role != "anonymous"):
+    if allowed(rule, role):
         return rule.ok
     if role == "anonymous":
         return (401,) if api else (302,)
-    if role in rule.others:
-        return (rule.others[role],)
     if role == "nonmember":
         return (404,)
-    return rule.ok if RANK[role] >= RANK[rule.role] else (rule.below,)
+    return (rule.others.get(role, rule.below),)
+
+
+def matrix_rows() -> list[str]:
+    """Return the table as Markdown rows, one per rule (docs/security.md shows them)."""
+    rows = []
+    for (_endpoint, method), rules in PERMISSIONS.items():
+        for rule in rules:
+            api = rule.url.startswith("/api/")
+            cells = ["yes" if allowed(rule, role) else str(expected(rule, role, api)[0])
+                     for role in ROLES]
+            rows.append(f"| `{method} {rule.url}` | {' | '.join(cells)} | {rule.note} |")
+    return rows

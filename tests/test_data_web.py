@@ -78,7 +78,7 @@ def test_project_page_links_import_export_and_history_for_managers_only(browser,
 
 def test_bad_upload_lists_each_problem_by_file_and_line_escaped_and_imports_nothing(
         browser, world):
-    name = '%22><img src=x onerror=alert(1)>.jsonl'  # browsers send a quote in a name as %22
+    name = '%22><img src=x onerror=alert(1)>.jsonl'  # browsers send a quote as %22
     body = ARTICLE % "ok1" + ARTICLE % "ok2" + '{"text":"<img src=x onerror=alert(1)>\n'
     before = documents()
     response = upload(browser("managerM"), world.p1, [
@@ -86,9 +86,10 @@ def test_bad_upload_lists_each_problem_by_file_and_line_escaped_and_imports_noth
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Nothing was imported" in page
-    assert ("<strong>%22&gt;&lt;img src=x onerror=alert(1)&gt;.jsonl</strong>, line 3: "
+    assert ("<strong>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;.jsonl</strong>, line 3: "
             "malformed JSON") in page
-    assert "<strong>again.jsonl</strong>, line 1: duplicate id &#39;ok1&#39;" in page
+    assert ("<strong>again.jsonl</strong>, line 1: duplicate id &#39;ok1&#39; (first seen at "
+            "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;.jsonl line 1)") in page
     assert "<img" not in page
     assert documents() == before
 
@@ -104,7 +105,8 @@ def test_files_of_no_known_format_are_refused_by_name(browser, world, name, prob
 
 
 @pytest.mark.parametrize(("name", "outcome"), [
-    ("../../app.txt", "app"), ("..\\..\\x.txt", "x"), ("/etc/passwd.txt", "passwd"),
+    ("../../app.txt", "app"), ("/etc/passwd.txt", "passwd"),
+    ("..\\..\\x.txt", None),  # arrives as "....x.txt": a leading dot is refused
     ("a.jsonl\x00.txt", None), ("n" * 300 + ".txt", None), ("evil\u202etxt.html.txt", None),
 ])
 def test_upload_names_never_become_paths_outside_the_upload_folder(

@@ -195,31 +195,45 @@ def test_user_history_is_for_managers_and_pages_through_entries(browser, world, 
                      manager.get(f"/projects/{world.p1}/history").get_data(as_text=True))
 
 
-def test_gold_restore_undoes_reviewer_edits_and_keeps_the_adjudication_provenance(
+def test_gold_restore_undoes_edits_and_decisions_and_keeps_the_adjudication_provenance(
         browser, world):
     for name in ("coderA", "coderC"):
         coder = browser(name)
         save(coder, own_layer(coder, world.doc1), [span(f"u-{name}", 0, 7)])
     reviewer = browser("reviewerR")
-    decided = reviewer.post(f"/api/documents/{world.doc1}/review/decisions",
-                            {"action": "accept_agreed"})
-    assert decided.status_code == 200, decided.get_json()
-    entry = last_entry()
+    decisions = f"/api/documents/{world.doc1}/review/decisions"
+    assert reviewer.post(decisions, {"action": "accept_agreed"}).status_code == 200
+    accepted = last_entry()
     gold_url = f"/api/documents/{world.doc1}/layer?layer=gold"
     adjudicated = reviewer.get(gold_url).get_json()
-    provenance = db.session.execute(select(Span.provenance)).scalars().all()
     [gold_span] = adjudicated["spans"]
+    provenance = db.session.execute(select(Span.provenance).where(
+        Span.uid == gold_span["id"], Span.provenance.is_not(None))).scalar_one()
+
+    def gold_provenance() -> list:
+        db.session.rollback()
+        return db.session.execute(select(Span.provenance).join(Span.layer).where(
+            Span.uid == gold_span["id"], Span.provenance.is_not(None))).scalars().all()
+
+    # Edits on the annotation page, then back to the decision: the span the page deleted
+    # comes back with the provenance the decision gave it.
     assert save(reviewer, adjudicated, [{"op": "delete_span", "id": gold_span["id"]},
                                         span("mine", 12, 18)]).status_code == 200
-    changed = reviewer.get(gold_url).get_json()
-    response = restore(reviewer, changed["layer"]["id"], entry, changed["layer"]["version"])
-    assert response.status_code == 302
+    edited = reviewer.get(gold_url).get_json()
+    assert restore(reviewer, edited["layer"]["id"], accepted,
+                   edited["layer"]["version"]).status_code == 302
     assert items(reviewer.get(gold_url).get_json()) == items(adjudicated)
-    db.session.rollback()
-    restored = db.session.execute(select(Span.provenance).join(Span.layer).where(
-        Span.uid == gold_span["id"])).scalars().all()
-    assert restored == [p for p in provenance if p is not None]
-    assert restored[0]["adjudicator"] == "reviewerR"
+    assert gold_provenance() == [provenance] and provenance["adjudicator"] == "reviewerR"
+    restored = last_entry()
+    # A decision aimed at one item (its entry names the span), then back over it.
+    assert reviewer.post(decisions, {"action": "reject", "target": provenance["target"]}
+                         ).status_code == 200
+    rejected = reviewer.get(gold_url).get_json()
+    assert rejected["spans"] == []
+    assert restore(reviewer, rejected["layer"]["id"], restored,
+                   rejected["layer"]["version"]).status_code == 302
+    assert items(reviewer.get(gold_url).get_json()) == items(adjudicated)
+    assert gold_provenance() == [provenance]
 
 
 def test_a_layer_is_restored_to_what_an_import_brought(browser, world):
@@ -241,3 +255,6 @@ def test_a_layer_is_restored_to_what_an_import_brought(browser, world):
     version = original["layer"]["version"] + 1
     assert restore(coder, original["layer"]["id"], entry, version).status_code == 302
     assert items(coder.get(f"/api/documents/{doc}/layer").get_json()) == items(original)
+    page = coder.get(f"/documents/{doc}/history").get_data(as_text=True)
+    assert "imported the layer (12 spans, 1 events, 3 attributions)" in page
+    assert f"restored the layer as it was after entry #{entry} (12 spans" in page

@@ -3,6 +3,7 @@
 
 import io
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from annotator.extensions import db
 from annotator.models import AuditEntry, Layer, Paragraph, ParagraphNote, User
 from annotator.services import annotating
-from tests.permissions import PERMISSIONS, ROLES, expected
+from tests.permissions import PERMISSIONS, ROLES, expected, matrix_rows
 from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
 USERS = {"anonymous": None, "nonmember": "coderB", "coder": "coderA", "reviewer": "reviewerR",
@@ -138,3 +139,9 @@ def test_every_route_answers_each_role_as_the_table_says(browser, seeded, role):
             if response.status_code in (401, 403, 404) and any(s in body for s in SECRETS):
                 wrong.append(f"{where}: a refusal that shows P1's text")
     assert wrong == []
+
+
+def test_the_matrix_in_docs_security_md_is_the_table_tested_here():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "security.md").read_text()
+    missing = [row for row in matrix_rows() if row not in docs]
+    assert missing == [], "regenerate the matrix in docs/security.md from tests/permissions.py"

@@ -23,7 +23,9 @@ from annotator.services.snapshots import SNAPSHOTS
 
 KINDS = ("span", "event", "attribution")
 PER_PAGE = 50
-WHOLE_LAYER_ACTIONS = ("restore", "import")
+# The changes API's actions; review decisions name their target's kind too, so the action
+# (not the target type) tells an item change apart.
+ITEM_ACTIONS = {f"{verb}_{kind}" for verb in ("add", "update", "delete") for kind in KINDS}
 _UNKNOWN = object()  # provenance not known yet while a state is rebuilt
 
 
@@ -75,10 +77,19 @@ def project_history(project_id: int, user_id: int | None = None, page: int = 1) 
 
 def changes_items(entry: AuditEntry) -> bool:
     """Tell whether the entry changed a layer's items (and so is a point one may restore to)."""
-    if entry.layer_id is None:
-        return False
-    return (entry.target_type in KINDS or entry.action in WHOLE_LAYER_ACTIONS
-            or "gold" in (entry.before or {}) or "gold" in (entry.after or {}))
+    return entry.layer_id is not None and _kind_of(entry) is not None
+
+
+def _kind_of(entry: AuditEntry) -> str | None:
+    """Say how an entry changed a layer's items: item, restore, import, decision, or None."""
+    if entry.action in ITEM_ACTIONS:
+        return "item"
+    if entry.action in ("restore", "import"):
+        return entry.action
+    if entry.action.startswith("review_") and (
+            "gold" in (entry.before or {}) or "gold" in (entry.after or {})):
+        return "decision"
+    return None
 
 
 def current_items(layer: Layer) -> dict[str, dict[str, dict]]:
@@ -134,12 +145,13 @@ def _find_provenance(layer: Layer, entry_id: int, state: dict) -> None:
 
 def _made_by(entry: AuditEntry, keys: set) -> dict:
     """Return {key: provenance} for the keys among `keys` whose item this entry made."""
-    if entry.target_type in KINDS:
+    kind = _kind_of(entry)
+    if kind == "item":
         key = (entry.target_type, entry.target_uid)
         return {key: None} if key in keys and entry.action.startswith("add_") else {}
-    if entry.action == "import":
+    if kind == "import":
         return dict.fromkeys(keys)  # the layer was empty before
-    if entry.action == "restore":
+    if kind == "restore":
         found = _keyed(entry.after["items"])
     else:  # a review decision
         found = {(i["kind"], i["id"]): i for i in (entry.after or {}).get("gold", [])}
@@ -147,15 +159,15 @@ def _made_by(entry: AuditEntry, keys: set) -> dict:
 
 
 def _undo(state: dict, entry: AuditEntry) -> None:
-    before, after = entry.before or {}, entry.after or {}
-    if entry.target_type in KINDS:
+    before, after, kind = entry.before or {}, entry.after or {}, _kind_of(entry)
+    if kind == "item":
         key = (entry.target_type, entry.target_uid)
         _swap(state, entry, {key: entry.before} if entry.before else {},
               {key: entry.after} if entry.after else {}, [key])
-    elif entry.action == "restore":
+    elif kind == "restore":
         old, new = _keyed(before["items"]), _keyed(after["items"])
         _swap(state, entry, old, new, list(set(_all_keys(state)) | set(old) | set(new)))
-    elif entry.action == "import":
+    elif kind == "import":
         counts = {kind: len(state[kind]) for kind in KINDS}
         if counts != {kind: after.get(f"{kind}s", 0) for kind in KINDS}:
             _broken(entry)

@@ -88,8 +88,8 @@ def _zipped(project: Project, fmt: str, layer: str | None, include_boilerplate: 
                     zipped.write(path, path.relative_to(folder / "export").as_posix())
         handle = archive.open("rb")
     finally:
-        # The open handle keeps the zip readable (POSIX); deleting now leaves nothing behind
-        # even when the download is never read to the end (call_on_close would not run then).
+        # The open handle keeps the zip readable (POSIX), so the folder can go now: a file
+        # response is passed straight to the server, which never runs call_on_close callbacks.
         shutil.rmtree(folder, ignore_errors=True)
     response = send_file(handle, mimetype="application/zip", conditional=False)
     return as_download(response, download_name(project, fmt, "zip"))

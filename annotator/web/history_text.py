@@ -2,6 +2,7 @@
 
 from annotator.extensions import db
 from annotator.models import AuditEntry, Layer, User
+from annotator.services.history import ITEM_ACTIONS
 
 VERBS = {"add": "added", "update": "changed", "delete": "deleted"}
 MAX_SHOWN = 80
@@ -28,15 +29,16 @@ def item_text(kind: str, item: dict | None) -> str:
 
 
 def _counts(items: dict) -> str:
-    return ", ".join(f"{len(items.get(key, []))} {key}" for key in
-                     ("spans", "events", "attributions"))
+    """Count items given as lists (a restore's layer) or as numbers (an import's report)."""
+    counts = {key: items.get(key) or 0 for key in ("spans", "events", "attributions")}
+    return ", ".join(f"{n if isinstance(n, int) else len(n)} {key}" for key, n in counts.items())
 
 
 def describe(entry: AuditEntry) -> str:
     """Say what the entry did, in one line."""
     before, after = entry.before or {}, entry.after or {}
     verb, _, kind = entry.action.partition("_")
-    if entry.target_type in ("span", "event", "attribution") and verb in VERBS:
+    if entry.action in ITEM_ACTIONS:
         if verb == "update":
             return (f"changed {item_text(kind, entry.before)} → "
                     f"{item_text(kind, entry.after)}")

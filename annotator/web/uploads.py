@@ -85,5 +85,11 @@ def problems(error: AnnotatorError, shown: dict[str, str]) -> list[dict]:
     """List an import's errors as {file, line, reason}, with the names the user gave."""
     if not isinstance(error, InputError | InputErrors):
         return [{"file": None, "line": None, "reason": error.message}]
-    return [{"file": shown.get(e.file, e.file) if e.file else None, "line": e.line,
-             "reason": e.reason} for e in unpack(error)]
+    found = []
+    for single in unpack(error):
+        reason = single.reason
+        for on_disk, name in shown.items():  # "first seen at <file> line 3" names files too
+            reason = reason.replace(on_disk, name)
+        found.append({"file": shown.get(single.file, single.file) if single.file else None,
+                      "line": single.line, "reason": reason})
+    return found
