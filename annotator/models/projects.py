@@ -31,7 +31,12 @@ class Project(db.Model):
     @property
     def codebook(self) -> "Codebook | None":
         """The current (latest) codebook version."""
-        return self.codebooks[-1] if self.codebooks else None
+        if "codebooks" in self.__dict__:  # loaded, perhaps just appended to: newest is last
+            return self.codebooks[-1] if self.codebooks else None
+        # Only the newest row: loading every version's content would grow with each revision.
+        if "_current_codebook" not in self.__dict__:
+            self.__dict__["_current_codebook"] = Codebook.current(self.id)
+        return self.__dict__["_current_codebook"]
 
 
 class Membership(db.Model):
@@ -66,6 +71,14 @@ class Codebook(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     project: Mapped[Project] = relationship(back_populates="codebooks")
+
+    @classmethod
+    def current(cls, project_id: int) -> "Codebook | None":
+        """Return the project's newest codebook version."""
+        return db.session.execute(
+            db.select(cls).where(cls.project_id == project_id).order_by(cls.version.desc())
+            .limit(1)
+        ).scalar_one_or_none()
 
 
 class Actor(db.Model):

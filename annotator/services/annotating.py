@@ -4,7 +4,7 @@ Never commits: the view owns the transaction and rolls back when a batch is refu
 """
 
 from annotator.extensions import db
-from annotator.models import Assignment, AuditEntry, Document, Layer, Project, User
+from annotator.models import Assignment, AuditEntry, Codebook, Document, Layer, Project, User
 from annotator.services.changes import NEW_ID, InvalidChange, LayerEditor
 from annotator.services.queues import SELF_ASSIGNED, project_has_assignments
 from annotator.services.records import layer_items
@@ -80,12 +80,11 @@ def parse_change_request(payload: object) -> tuple[str, int, list]:
 def apply_changes(layer: Layer, user: User, payload: object) -> int:
     """Apply a change batch to the layer and return its new version.
 
+    The caller loads the layer under a lock (web/access.py get_writable_layer_or_404), so that
+    the version compared here is the one this transaction will overwrite.
     :raise: InvalidRequest, StaleVersion, InvalidChange (the caller rolls back).
     """
     change_id, base_version, changes = parse_change_request(payload)
-    # Lock the row so concurrent saves queue up (PostgreSQL); SQLite's IMMEDIATE begin already
-    # holds the database's write lock.
-    db.session.refresh(layer, with_for_update=True)
     if change_id == layer.last_change_id:
         return layer.version  # a retry of the batch already applied
     if base_version != layer.version:
@@ -93,22 +92,27 @@ def apply_changes(layer: Layer, user: User, payload: object) -> int:
     if not changes:
         return layer.version
     document = db.session.get(Document, layer.document_id)
-    project = db.session.get(Project, document.project_id)
-    editor = LayerEditor(layer, user.id, project.id, project.codebook.content)
+    codebook = Codebook.current(document.project_id)
+    editor = LayerEditor(layer, user.id, document.project_id, codebook.content)
     for index, change in enumerate(changes):
         editor.apply(index, change)
     layer.version += 1
     layer.last_change_id = change_id
-    layer.codebook_version = project.codebook.version  # validated against this version
+    layer.codebook_version = codebook.version  # validated against this version
     if layer.kind == "coder":
         _start_assignment(document.id, layer.user_id)
     return layer.version
 
 
 def _start_assignment(document_id: int, user_id: int) -> None:
-    assignment = _assignment(document_id, user_id)
-    if assignment is not None and assignment.status == "assigned":
-        assignment.status = "in_progress"
+    # One UPDATE, no read: most saves find the assignment already in progress.
+    db.session.execute(
+        db.update(Assignment)
+        .where(Assignment.document_id == document_id, Assignment.user_id == user_id,
+               Assignment.status == "assigned")
+        .values(status="in_progress")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _assignment(document_id: int, user_id: int) -> Assignment | None:

@@ -24,11 +24,11 @@ def _body(ed, change: dict, key: str) -> dict:
 
 
 def _check_duplicate(ed, span: Span | None, paragraph_id: int, start: int, end: int, label: str):
-    for other in ed.items["spans"].values():
-        if other is not span and (other.paragraph_id, other.start, other.end, other.label) == (
-                paragraph_id, start, end, label):
-            ed.fail("span" if span is None else "label",
-                    f"span {other.uid!r} already marks the same text with {label}")
+    other = ed.items["spans"].marking((paragraph_id, start, end, label),
+                                      other_than=span.uid if span is not None else None)
+    if other is not None:
+        ed.fail("span" if span is None else "label",
+                f"span {other!r} already marks the same text with {label}")
 
 
 def add_span(ed, change: dict) -> None:
@@ -51,9 +51,9 @@ def add_span(ed, change: dict) -> None:
     label = ed.span_label(data.get("label"), "span.label")
     attrs = ed.check_attrs(label["attributes"], _value(data, "attrs", {}), "span.attrs")
     _check_duplicate(ed, None, paragraph.id, start, end, label["name"])
-    span = Span(uid=uid, paragraph_id=paragraph.id, start=start, end=end, label=label["name"],
-                text=text, attrs=attrs)
-    ed.layer.spans.append(span)
+    span = Span(uid=uid, layer_id=ed.layer.id, paragraph_id=paragraph.id, start=start, end=end,
+                label=label["name"], text=text, attrs=attrs)
+    db.session.add(span)
     ed.items["spans"][uid] = span
     ed.audit("add_span", "span", uid, None, ed.snapshot("span", span))
 
@@ -66,6 +66,7 @@ def update_span(ed, change: dict) -> None:
     _check_duplicate(ed, span, span.paragraph_id, span.start, span.end, label["name"])
     before = ed.snapshot("span", span)
     span.label, span.attrs = label["name"], attrs
+    ed.items["spans"][span.uid] = span  # its new label, for the next duplicate check
     ed.audit("update_span", "span", span.uid, before, ed.snapshot("span", span))
 
 
@@ -90,7 +91,7 @@ def delete_span(ed, change: dict) -> None:
 
 def _remove(ed, kind: str, item) -> None:
     before = ed.snapshot(kind, item)
-    getattr(ed.layer, f"{kind}s").remove(item)  # delete-orphan: removing deletes the row
+    db.session.delete(item)
     del ed.items[f"{kind}s"][item.uid]
     ed.audit(f"delete_{kind}", kind, item.uid, before, None)
 
@@ -103,9 +104,10 @@ def add_event(ed, change: dict) -> None:
     kind = ed.event_kind(data.get("type"), "event.type")
     attrs = ed.event_attrs(kind, _value(data, "attrs", {}), "event.attrs")
     arguments = ed.arguments(_value(data, "arguments", []), "event.arguments")
-    event = Event(uid=uid, trigger=trigger, event_type=kind["name"], attrs=attrs)
+    event = Event(uid=uid, layer_id=ed.layer.id, trigger=trigger, event_type=kind["name"],
+                  attrs=attrs)
     event.arguments = arguments
-    ed.layer.events.append(event)
+    db.session.add(event)
     ed.items["events"][uid] = event
     ed.audit("add_event", "event", uid, None, ed.snapshot("event", event))
 
@@ -152,9 +154,9 @@ def add_attribution(ed, change: dict) -> None:
     parent = ed.parent(None, data.get("parent"), "attribution.parent")
     attrs = ed.check_attrs(ed.book["attribution"]["attributes"], _value(data, "attrs", {}),
                            "attribution.attrs")
-    attribution = Attribution(uid=uid, parent=parent, attrs=attrs)
+    attribution = Attribution(uid=uid, layer_id=ed.layer.id, parent=parent, attrs=attrs)
     attribution.parts = ed.parts(roles)
-    ed.layer.attributions.append(attribution)
+    db.session.add(attribution)
     ed.items["attributions"][uid] = attribution
     ed.audit("add_attribution", "attribution", uid, None,
              ed.snapshot("attribution", attribution))

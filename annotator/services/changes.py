@@ -6,6 +6,8 @@ index and field; the caller then rolls the whole batch back.
 """
 
 import re
+from collections import namedtuple
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,6 +21,7 @@ from annotator.models import (
     Event,
     EventArgument,
     Layer,
+    Paragraph,
     Span,
 )
 from annotator.models.annotations import ATTRIBUTION_ROLES
@@ -26,6 +29,7 @@ from annotator.services import change_ops, snapshots
 
 NEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 KINDS = {"span": "spans", "event": "events", "attribution": "attributions"}
+ParagraphText = namedtuple("ParagraphText", "id position text")
 
 
 class InvalidChange(Exception):
@@ -37,19 +41,29 @@ class InvalidChange(Exception):
 
 
 class LayerEditor:
-    """Apply changes to one layer, keeping the id→item maps and the audit trail current."""
+    """Apply changes to one layer, keeping the id→item maps and the audit trail current.
+
+    Paragraphs and each kind of item are loaded on first use: most batches add or change spans
+    and never touch events or attributions.
+    """
 
     def __init__(self, layer: Layer, user_id: int, project_id: int, book: dict):
         self.layer, self.user_id, self.project_id, self.book = layer, user_id, project_id, book
-        self.paragraphs = {p.position: p for p in layer.document.paragraphs}
-        self.position_of = {p.id: p.position for p in self.paragraphs.values()}
-        events, attributions = _load_relations(layer)
-        self.items = {
-            "spans": {s.uid: s for s in layer.spans},
-            "events": {e.uid: e for e in events},
-            "attributions": {a.uid: a for a in attributions},
-        }
+        self.items = _LayerItems(layer.id)
         self.index = 0
+
+    @cached_property
+    def paragraphs(self) -> dict[int, ParagraphText]:
+        """The document's paragraphs by position."""
+        rows = db.session.execute(
+            select(Paragraph.id, Paragraph.position, Paragraph.text)
+            .where(Paragraph.document_id == self.layer.document_id)
+        )
+        return {row.position: ParagraphText(*row) for row in rows}
+
+    @cached_property
+    def position_of(self) -> dict[int, int]:
+        return {p.id: p.position for p in self.paragraphs.values()}
 
     def fail(self, field: str, problem: str):
         raise InvalidChange(self.index, field, problem)
@@ -170,11 +184,61 @@ class LayerEditor:
         ))
 
 
-def _load_relations(layer: Layer) -> tuple[list[Event], list[Attribution]]:
-    """Load the layer's events with arguments and attributions with parts in a few queries."""
-    return tuple(
-        db.session.execute(
-            select(model).where(model.layer_id == layer.id).options(selectinload(relation))
-        ).scalars().all()
-        for model, relation in ((Event, Event.arguments), (Attribution, Attribution.parts))
-    )
+class _LayerItems(dict):
+    """The layer's spans, events and attributions by uid, each kind loaded when first asked for."""
+
+    def __init__(self, layer_id: int):
+        super().__init__()
+        self.layer_id = layer_id
+
+    def __missing__(self, kind: str):
+        if kind == "spans":
+            loaded = _SpanIndex(self.layer_id)
+        else:
+            model, relation = {"events": (Event, Event.arguments),
+                               "attributions": (Attribution, Attribution.parts)}[kind]
+            loaded = {item.uid: item for item in db.session.execute(
+                select(model).where(model.layer_id == self.layer_id)
+                .options(selectinload(relation))).scalars()}
+        self[kind] = loaded
+        return loaded
+
+
+class _SpanIndex:
+    """The layer's spans by uid: what each marks is read as plain rows, and a span is loaded as
+    an object only when a change uses it (a layer may hold hundreds; a batch touches a few)."""
+
+    def __init__(self, layer_id: int):
+        self.layer_id = layer_id
+        self.marks = {row.uid: (row.paragraph_id, row.start, row.end, row.label)
+                      for row in db.session.execute(
+                          select(Span.uid, Span.paragraph_id, Span.start, Span.end, Span.label)
+                          .where(Span.layer_id == layer_id))}
+        self.loaded: dict[str, Span] = {}
+
+    def __contains__(self, uid: str) -> bool:
+        return uid in self.marks
+
+    def __setitem__(self, uid: str, span: Span) -> None:
+        """Add a span, or record a changed one's new label."""
+        self.marks[uid] = (span.paragraph_id, span.start, span.end, span.label)
+        self.loaded[uid] = span
+
+    def __delitem__(self, uid: str) -> None:
+        del self.marks[uid]
+        self.loaded.pop(uid, None)
+
+    def get(self, uid: str) -> Span | None:
+        if uid not in self.marks:
+            return None
+        if uid not in self.loaded:
+            self.loaded[uid] = db.session.execute(
+                select(Span).where(Span.layer_id == self.layer_id, Span.uid == uid)
+            ).scalar_one()
+        return self.loaded[uid]
+
+    def marking(self, mark: tuple, other_than: str | None = None) -> str | None:
+        """Return the uid of a span (other than `other_than`) with this (paragraph, start, end,
+        label), if any."""
+        return next((uid for uid, m in self.marks.items() if m == mark and uid != other_than),
+                    None)

@@ -125,15 +125,35 @@ def get_layer_for(user, document: Document, requested: str | None) -> Layer | No
 
 
 def get_writable_layer_or_404(layer_id: int) -> Layer:
-    """Return a layer the current user may change: their own coder layer, or gold for reviewers.
+    """Return a layer the current user may change, locked for this transaction.
 
+    Their own coder layer, or gold for reviewers. The layer, the user's role and assignment come
+    in one query, since every save starts here; the row lock (PostgreSQL; SQLite's IMMEDIATE
+    begin already holds the write lock) makes concurrent saves to one layer queue up, so that
+    each sees the version the one before it wrote.
     :raise: 404 for layers the user may not see, 403 for layers they may see but not change.
     """
-    layer = db.get_or_404(Layer, layer_id)
-    document = get_document_or_404(layer.document_id)
+    row = db.session.execute(
+        db.select(Layer, Document.project_id, Membership.role, Assignment.id)
+        .join(Document, Document.id == Layer.document_id)
+        .outerjoin(Membership, (Membership.project_id == Document.project_id)
+                   & (Membership.user_id == current_user.id))
+        .outerjoin(Assignment, (Assignment.document_id == Document.id)
+                   & (Assignment.user_id == current_user.id))
+        .where(Layer.id == layer_id)
+        .with_for_update(of=Layer)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        abort(404)
+    layer, project_id, role, assignment_id = row
+    role = "admin" if current_user.is_admin else role
+    may_open = role is not None and (
+        role != "coder" or assignment_id is not None or not project_has_assignments(project_id))
+    if not may_open:
+        abort(404)
     if layer.kind == "coder" and layer.user_id == current_user.id:
         return layer
-    role = document_role(document)
     if not has_role(role, "reviewer"):
         abort(404)
     if layer.kind == "gold":
