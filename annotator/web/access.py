@@ -5,7 +5,7 @@ Anything a user may not see is answered 404, exactly like a missing object, so t
 reveal whether something exists; a member whose role is too low for an action gets 403.
 """
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from annotator.extensions import db
@@ -29,11 +29,27 @@ def membership_role(user, project: Project) -> str | None:
     """Return the user's role in the project ("admin" for site admins), or None."""
     if user is None or not user.is_authenticated:
         return None
+    if user is current_user._get_current_object():
+        return current_role(project.id)
+    return _role(user, project.id)
+
+
+def current_role(project_id: int) -> str | None:
+    """Return the current user's role in the project, asked of the database once per request."""
+    roles = g.setdefault("project_roles", {})
+    if project_id not in roles:
+        roles[project_id] = _role(current_user, project_id)
+    return roles[project_id]
+
+
+def _role(user, project_id: int) -> str | None:
+    if not user.is_authenticated:
+        return None
     if user.is_admin:
         return "admin"
     return db.session.execute(
         db.select(Membership.role).where(
-            Membership.project_id == project.id, Membership.user_id == user.id
+            Membership.project_id == project_id, Membership.user_id == user.id
         )
     ).scalar_one_or_none()
 
@@ -74,8 +90,7 @@ def get_document_or_404(document_id: int, min_role: str = "coder") -> Document:
         role is below `min_role`.
     """
     document = db.get_or_404(Document, document_id)
-    project = db.session.get(Project, document.project_id)
-    role = membership_role(current_user, project)
+    role = current_role(document.project_id)
     if role is None or (role == "coder" and not coder_may_open(current_user, document)):
         abort(404)
     if not has_role(role, min_role):
@@ -95,7 +110,7 @@ def get_paragraph_or_404(paragraph_id: int) -> Paragraph:
 
 def document_role(document: Document) -> str | None:
     """Return the current user's role in the document's project."""
-    return membership_role(current_user, db.session.get(Project, document.project_id))
+    return current_role(document.project_id)
 
 
 def get_layer_for(user, document: Document, requested: str | None) -> Layer | None:
