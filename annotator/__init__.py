@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from annotator.config import DefaultConfig, load_or_create_secret_key
 from annotator.database import configure_sqlite
@@ -37,6 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    hops = int(app.config["PROXY_FIX_HOPS"])
+    if hops:
+        # Trust exactly this many proxies' X-Forwarded-* headers: client addresses (the sign-in
+        # rate limit is per address) and https URLs; a client cannot forge further hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))

@@ -17,6 +17,8 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long coding sessions keep working
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # per worker; e.g. redis://127.0.0.1:6379 to share
+    PROXY_FIX_HOPS = 0  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
     SQLITE_BUSY_TIMEOUT_MS = 10000
 
 

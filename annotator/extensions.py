@@ -27,4 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Storage comes from RATELIMIT_STORAGE_URI (config.py): memory by default, a shared store such
+# as redis:// when several workers must count sign-in attempts together.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -177,3 +177,31 @@ def test_server_errors_show_a_generic_page_with_a_request_id_and_roll_back(app, 
     db.session.rollback()
     assert db.session.execute(
         db.select(User).where(User.username == "half-done")).scalar_one_or_none() is None
+
+
+@pytest.fixture
+def proxied_app(app, database_url):
+    # As limited_app, behind one reverse proxy that sets X-Forwarded-For.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "test-" + uuid.uuid4().hex, "RATELIMIT_ENABLED": True,
+                      "LOGIN_RATE_LIMIT": "2 per minute", "PROXY_FIX_HOPS": 1})
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_behind_a_proxy_the_sign_in_limit_counts_each_client_address(proxied_app):
+    def attempts(forwarded_for: str) -> list[int]:
+        b = Browser(proxied_app.test_client())
+        b.refresh_token()
+        return [b.client.post("/auth/login", headers={"X-Forwarded-For": forwarded_for},
+                              data={"username": "nobody", "password": "wrong",
+                                    "csrf_token": b.token}).status_code for _ in range(3)]
+
+    # Every request comes from the proxy's address; the limit follows the forwarded one.
+    assert attempts("203.0.113.7") == [200, 200, 429]
+    assert attempts("198.51.100.4") == [200, 200, 429]
+    # A client prepending its own X-Forwarded-For entry does not escape its limit.
+    assert attempts("10.9.9.9, 203.0.113.7") == [429, 429, 429]
