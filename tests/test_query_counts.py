@@ -199,3 +199,21 @@ def test_deleting_a_span_runs_the_same_queries_in_a_layer_of_6_or_120_spans(brow
     coder = browser("coderA")
     change = {"op": "delete_span", "id": "s2"}
     assert _save_queries(coder, small, change) == _save_queries(coder, big, change)
+
+
+def test_adding_a_span_reads_neither_events_nor_attributions_nor_whole_spans(browser, sized):
+    _, big = sized
+    coder = browser("coderA")
+    layer = coder.get(f"/api/documents/{big}/layer").get_json()["layer"]
+    with counting() as statements:
+        response = coder.post(f"/api/layers/{layer['id']}/changes", {
+            "change_id": "one-span", "base_version": layer["version"], "changes": [ADD_SPAN]})
+    assert response.status_code == 200, response.get_json()
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in reads if "FROM events" in s or "FROM attributions" in s]
+    # The layer's 120 spans are read as (uid, paragraph, offsets, label) rows, not whole spans.
+    assert not [s for s in reads if "FROM spans" in s and "spans.attrs" in s]
+    # BEGIN (SQLite), the session's user, layer with role and assignment, document, codebook,
+    # span marks, paragraphs; then the span, its audit entry, the layer's version, the
+    # assignment's status.
+    assert len(statements) <= 11
