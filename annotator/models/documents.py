@@ -61,6 +61,8 @@ class Assignment(db.Model):
         UniqueConstraint("document_id", "user_id"),
         CheckConstraint("status IN ('assigned', 'in_progress', 'done')", name="status_known"),
         Index("ix_assignments_user_status", "user_id", "status"),
+        # A coder's queue, totals and next document read only this index (no table lookups).
+        Index("ix_assignments_user_document", "user_id", "document_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,14 +32,21 @@ def project(project_id: int):
     """Show the user's queue, and for reviewers and managers every coder's progress."""
     project = access.get_project_or_404(project_id)
     role = access.membership_role(current_user, project)
+    # The queue and the overview page separately, so that a reviewer with a queue sees both.
+    pages = {"queue_page": request.args.get("queue_page", 1, type=int),
+             "page": request.args.get("page", 1, type=int)}
     queue = None
     if role == "coder" or queues.has_assignments(project, current_user):
-        queue = queues.coder_queue(project, current_user)
+        queue = queues.coder_queue(project, current_user, pages["queue_page"])
+        pages["queue_page"] = queue.page
     overview = None
     if access.has_role(role, "reviewer"):
-        overview = queues.project_overview(project, request.args.get("page", 1, type=int))
+        overview = queues.project_overview(project, pages["page"])
+        pages["page"] = overview["page"]
+    # Each pager's links keep the other list on the page it shows.
+    pager_args = {"project_id": project.id, **{k: v for k, v in pages.items() if v > 1}}
     return render_template("projects/project.html", project=project, role=role, queue=queue,
-                           overview=overview, labels=STATUS_LABELS)
+                           overview=overview, pager_args=pager_args, labels=STATUS_LABELS)
 
 
 @bp.get("/projects/<int:project_id>/next")
