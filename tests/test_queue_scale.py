@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import String, cast, func, insert, literal, select
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, Layer, Paragraph, Span
-from annotator.services import queues
+from annotator.models import Assignment, Document, Layer, Paragraph, Project, Span
+from annotator.services import assigning, queues
 from tests.test_query_counts import queries
 from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
@@ -182,3 +182,17 @@ def test_a_queue_of_more_than_33000_documents_renders(browser, world):
     assert titles(last)[-1] == f"m{MANY - 1:06d}"
     assert b.get(f"/projects/{world.p1}/next").headers["Location"] == (
         f"/documents/{document_id('m000001')}/annotate")
+
+
+def test_more_than_33000_documents_can_be_assigned_at_once(world):
+    add_documents(world.p1, MANY, "m")
+    db.session.commit()
+    project = db.session.get(Project, world.p1)
+    report = assigning.assign_documents(project, ["coderA", "coderC"], overlap=1, seed=0)
+    db.session.commit()
+    assert report["assignments"] >= MANY
+    assert report["per_coder"]["coderA"] + report["per_coder"]["coderC"] == report["assignments"]
+    unassigned = db.session.execute(select(func.count()).select_from(Document).where(
+        Document.project_id == world.p1, Document.external_id.startswith("m"),
+        Document.status != "assigned")).scalar_one()
+    assert unassigned == 0

@@ -7,6 +7,8 @@ from annotator.errors import InputError
 from annotator.extensions import db
 from annotator.models import Assignment, Document, Membership, Project, User
 
+ID_CHUNK = 10_000  # ids per IN list
+
 
 def assign_documents(project: Project, coder_names: list[str], overlap: int, seed: int) -> dict:
     """Assign every document without assignments to `overlap` of the coders; return counts."""
@@ -43,10 +45,12 @@ def assign_documents(project: Project, coder_names: list[str], overlap: int, see
     ]
     if rows:
         db.session.execute(Assignment.__table__.insert(), rows)
-        db.session.execute(
-            Document.__table__.update().where(Document.id.in_(list(plan))).values(
-                status="assigned")
-        )
+        planned = list(plan)
+        for start in range(0, len(planned), ID_CHUNK):  # SQLite allows 32,766 bound values
+            db.session.execute(
+                Document.__table__.update()
+                .where(Document.id.in_(planned[start:start + ID_CHUNK])).values(status="assigned")
+            )
     per_coder = {name: 0 for name in coders}
     for names in plan.values():
         for name in names:
