@@ -147,12 +147,18 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @transactional
 def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) -> None:
     """Import articles, or annotated documents; all or nothing."""
-    from annotator.services.intake import import_files
+    from annotator.services.intake import prepare_import
     from annotator.services.projects import find_project
 
-    project = find_project(project_name)
-    with _progress_bar("importing", "paragraphs") as progress:
-        report = import_files(project, list(files), fmt, progress=progress)
+    # Reading and checking the files only reads the database: on SQLite, coders' saves must
+    # not wait for the write lock meanwhile. It is taken (BEGIN IMMEDIATE) only to store.
+    sqlite_begin_mode.set("DEFERRED")
+    with prepare_import(find_project(project_name), list(files), fmt) as prepared:
+        db.session.rollback()  # ends the reading transaction; nothing was written
+        sqlite_begin_mode.set("IMMEDIATE")
+        project = find_project(project_name)
+        with _progress_bar("importing", "paragraphs") as progress:
+            report = prepared.store(project, progress=progress)
     click.echo(", ".join(f"{value} {key}" for key, value in report.items()
                          if isinstance(value, int)) + " imported")
     if report.get("created_users"):

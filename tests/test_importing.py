@@ -9,7 +9,8 @@ from annotator.errors import InputError, InputErrors
 from annotator.extensions import db
 from annotator.formats.articles import unpack
 from annotator.models import Document, Paragraph
-from annotator.services.importing import import_articles
+from annotator.services import importing
+from annotator.services.importing import import_articles, insert_articles, read_articles
 from tests.helpers import make_project
 
 
@@ -234,3 +235,61 @@ def test_file_named_like_markup_is_reported_by_name_only(project, tmp_path):
     path.write_text('{"id": "a", "text": "<img src=x onerror=alert(1)>"}\n{"text":\n')
     (error,) = refused(project, [path])
     assert error.file == name and error.line == 2
+
+
+def test_text_and_meta_round_trip_exactly(project, tmp_path, monkeypatch):
+    # PostgreSQL's COPY has its own escapes (tab, newline, backslash, \N for NULL): none of them
+    # may leak into the stored text. A tiny spool also sends the articles through the file.
+    monkeypatch.setattr(importing, "SPOOL_IN_MEMORY", 100)
+    texts = ["tab\there \\N and \\. end", "line one\nline two \\n", "back\\slash \\\\ \\t",
+             "emoji 👩\u200d❤\ufe0f\u200d👩 🇫🇷 e\u0301 caf\u00e9",
+             "nbsp\u00a0ls\u2028ps\u2029end \\"]
+    meta = {"k": "v\t\n\\", "\\N": None, "n": [1, 2.5, 1e300, -0.0, 12345678901234567890],
+            "u": "ü😀\u0301", "nested": {"b": True, "a": [{}]}}
+    path = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "t\\N", "title": "\\N", "published": "\\.", "meta": meta, "paragraphs": texts},
+        {"id": "plain", "text": "A."}])
+    assert import_articles(project, [path])["paragraphs"] == 6
+    db.session.commit()
+    db.session.expire_all()
+    document, paragraphs = paragraphs_of("t\\N")
+    assert (document.title, document.url, document.published) == ("\\N", None, "\\.")
+    assert document.meta == meta and list(document.meta) == list(meta)
+    assert paragraphs == [(text, False) for text in texts]
+    assert paragraphs_of("plain")[0].meta == {}
+
+
+def test_reading_checks_every_file_and_writes_nothing(project, tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": f"d{i}", "text": "x"} for i in range(5)])
+    statements = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    db.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        checked = read_articles(project, [path])
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", listener)
+    with checked:
+        assert checked.counts == {"documents": 5, "paragraphs": 5, "files": 1}
+        assert statements and all(s.lstrip().upper().startswith(("SELECT", "BEGIN"))
+                                  for s in statements)
+        db.session.rollback()  # what the CLI does between reading and inserting
+        assert count(Document) == 0
+        assert insert_articles(project, checked)["documents"] == 5
+    db.session.commit()
+    assert count(Document) == 5 and count(Paragraph) == 5
+
+
+def test_id_stored_by_another_import_after_the_check_is_refused_with_file_and_line(
+        project, tmp_path):
+    mine = write_jsonl(tmp_path / "mine.jsonl", [{"id": "a", "text": "x"},
+                                                 {"id": "caf\u00e9", "text": "y"}])
+    theirs = write_jsonl(tmp_path / "theirs.jsonl", [{"id": "cafe\u0301", "text": "z"}])
+    with read_articles(project, [mine]) as checked:
+        import_articles(project, [theirs])  # lands between this import's check and insert
+        db.session.commit()
+        with pytest.raises(InputError) as info:
+            insert_articles(project, checked)
+    db.session.rollback()
+    assert info.value.message == ("mine.jsonl, line 2: id 'café' already exists in project "
+                                  "'P' (as 'cafe\u0301')")
+    assert count(Document) == 1

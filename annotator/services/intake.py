@@ -1,5 +1,14 @@
-"""Import files into a project: raw articles, or annotated documents in any supported format."""
+"""Import files into a project: raw articles, or annotated documents in any supported format.
 
+An import has two steps, so that the caller can read and check the files before it takes
+SQLite's write lock, and hold the lock only while storing:
+
+    with prepare_import(project, paths, fmt) as prepared:   # reads files, writes nothing
+        ...  # end the reading transaction, begin the writing one
+        report = prepared.store(project)
+"""
+
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import InputError
@@ -10,15 +19,57 @@ ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio")
 EXTENSIONS = {".ann": "brat"}
 
 
+class PreparedImport:
+    """Files read and checked by `prepare_import`, ready to be stored."""
+
+    def __init__(self, paths: list[Path], fmt: str | None, articles=None):
+        self.paths, self.fmt, self.articles = paths, fmt, articles
+
+    def store(self, project: Project, progress: Callable[[int], None] | None = None,
+              actor: User | None = None) -> dict:
+        """Store everything in the caller's transaction (which commits or rolls back).
+
+        :raise InputError | InputErrors: for anything the database refuses (ids taken since
+            the check; every problem of annotated files, which are checked as they are stored).
+        """
+        if self.articles is not None:
+            from annotator.services.importing import insert_articles
+
+            return insert_articles(project, self.articles, progress)
+        return RecordStore(project, actor).add_all(_annotated_records(self.paths, self.fmt))
+
+    def close(self) -> None:
+        """Drop the checked articles' temporary file."""
+        if self.articles is not None:
+            self.articles.close()
+
+    def __enter__(self) -> "PreparedImport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def prepare_import(project: Project, paths: list[Path], fmt: str | None = None) -> PreparedImport:
+    """Read and check raw article files, writing nothing; annotated files wait for `store`.
+
+    :raise InputError | InputErrors: listing every problem found in the articles.
+    """
+    fmt = fmt or _guess(paths)
+    if fmt in ANNOTATED_FORMATS:
+        # Annotated records are checked against the layers already stored as they are
+        # written (storing.RecordStore), so they are read while storing.
+        return PreparedImport(paths, fmt)
+    from annotator.services.importing import read_articles
+
+    return PreparedImport(paths, fmt, read_articles(project, paths, fmt))
+
+
 def import_files(project: Project, paths: list[Path], fmt: str | None = None,
                  progress=None, actor: User | None = None) -> dict:
     """Import every file in one all-or-nothing run (the caller commits or rolls back)."""
-    fmt = fmt or _guess(paths)
-    if fmt not in ANNOTATED_FORMATS:
-        from annotator.services.importing import import_articles
-
-        return import_articles(project, paths, fmt, progress=progress)
-    return RecordStore(project, actor).add_all(_annotated_records(paths, fmt))
+    with prepare_import(project, paths, fmt) as prepared:
+        return prepared.store(project, progress, actor)
 
 
 def _guess(paths: list[Path]) -> str | None:

@@ -19,7 +19,7 @@ from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.models import Membership, Project, User
-from annotator.services.intake import import_files
+from annotator.services.intake import prepare_import
 from annotator.web import access
 from annotator.web.downloads import export_response
 from annotator.web.uploads import problems, save_uploads
@@ -93,12 +93,20 @@ def import_page(project_id: int):
     form = ImportForm()
     found: list[dict] = []
     if form.validate_on_submit():
+        # Saving and checking the files only reads the database: leave SQLite's write lock to
+        # the coders' saves meanwhile, and take it (BEGIN IMMEDIATE) only to store.
+        db.session.rollback()
+        sqlite_begin_mode.set("DEFERRED")
+        project = access.get_project_or_404(project_id, "manager")
         with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
             shown: dict[str, str] = {}
             try:
                 paths, shown = save_uploads(form.files.data, Path(folder), form.format.data)
-                report = import_files(project, paths, form.format.data or None,
-                                      actor=current_user)
+                with prepare_import(project, paths, form.format.data or None) as prepared:
+                    db.session.rollback()  # ends the reading transaction: nothing was written
+                    sqlite_begin_mode.set("IMMEDIATE")
+                    project = access.get_project_or_404(project_id, "manager")
+                    report = prepared.store(project, actor=current_user)
             except AnnotatorError as error:
                 db.session.rollback()
                 found = problems(error, shown)

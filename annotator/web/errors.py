@@ -1,13 +1,16 @@
 """Error responses: one JSON shape for /api, generic HTML pages everywhere else."""
 
 import logging
+import sqlite3
 import uuid
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError, Conflict, InputError, NotFound
 from annotator.extensions import db
 
@@ -25,7 +28,9 @@ ERROR_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "busy",
 }
+LOCKED_RETRY_AFTER_SECONDS = 5  # after SQLite's busy timeout (5-10 s) has already been waited
 
 
 def is_api_request() -> bool:
@@ -99,9 +104,29 @@ def _server_error(error: Exception):
     return _page(500, message, request_id)
 
 
+def _operational_error(error: OperationalError):
+    # SQLite answers "database is locked" once its busy timeout has passed with another
+    # connection (a long import, say) still writing: the request may simply be sent again.
+    if not (isinstance(error.orig, sqlite3.OperationalError)
+            and str(error.orig) in ("database is locked", "database table is locked")):
+        raise error  # any other database failure is a 500, through Flask's usual path
+    db.session.rollback()
+    sqlite_begin_mode.set("DEFERRED")  # the error page only reads (the signed-in user)
+    log.warning("request refused, the database is locked: %s %s", request.method, request.path)
+    message = ("The database is busy with another change (an import, say). Nothing was saved: "
+               f"try again in {LOCKED_RETRY_AFTER_SECONDS} seconds.")
+    if is_api_request():
+        response = json_error(503, ERROR_CODES[503], message)
+    else:
+        response = current_app.make_response(_page(503, message))
+    response.headers["Retry-After"] = str(LOCKED_RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(AnnotatorError, _annotator_error)
+    app.register_error_handler(OperationalError, _operational_error)
     app.register_error_handler(500, _server_error)
