@@ -10,6 +10,7 @@ import pytest
 
 from annotator.errors import AnnotatorError, Conflict, InputError, MissingExtra
 from annotator.formats import common, registry
+from annotator.formats import tokens as tokenising
 
 TEXT_0 = ("Ukraine 🇺🇦 and Russia exchanged prisoners of war, Zelensky said on social "
           "media 👩‍❤️‍👩.")
@@ -129,24 +130,24 @@ def test_a_bad_split_is_refused_with_a_message(bad):
 
 def test_tokens_keep_emoji_sequences_and_combining_marks_whole():
     text = "Cafe\u0301 👩‍❤️‍👩 🇺🇦🇫🇷 can't e\u0301"
-    tokens = [text[s:e] for s, e in common.tokenize(text)]
+    tokens = [text[s:e] for s, e in tokenising.tokenize(text)]
     assert tokens == ["Cafe\u0301", "👩‍❤️‍👩", "🇺🇦", "🇫🇷", "can", "'", "t", "e\u0301"]
 
 
 def test_tokens_are_cut_at_requested_offsets():
-    assert common.tokenize("prisoners", cuts=[3]) == [(0, 3), (3, 9)]
+    assert tokenising.tokenize("prisoners", cuts=[3]) == [(0, 3), (3, 9)]
 
 
 def test_bio_tags_give_back_each_span_and_count_trimmed_edges():
     text = "Zelensky said on social media."
-    tokens, tags, counts = common.bio_tags(text, [(0, 8, "SOURCE"), (8, 13, "CUE")])
+    tokens, tags, counts = tokenising.bio_tags(text, [(0, 8, "SOURCE"), (8, 13, "CUE")])
     assert [text[s:e] for s, e in tokens][:2] == ["Zelensky", "said"]
     assert tags[:3] == ["B-SOURCE", "B-CUE", "O"]
     assert counts["trimmed_spans"] == 1  # " said" loses its leading space
 
 
 def test_overlapping_spans_keep_the_longest_then_the_earliest():
-    kept, left = common.pick_non_overlapping([(0, 5, "A"), (3, 10, "B"), (10, 12, "C"),
+    kept, left = tokenising.pick_non_overlapping([(0, 5, "A"), (3, 10, "B"), (10, 12, "C"),
                                               (11, 13, "D")])
     assert kept == [(3, 10, "B"), (10, 12, "C")]
     assert sorted(left) == [(0, 5, "A"), (11, 13, "D")]

@@ -1,5 +1,5 @@
 """Shared parts of the labelled-data formats: record checks, boilerplate filtering, splits, atomic
-output folders, the dataset card, BIO tokenisation, and (for readers) paragraph mapping.
+output folders, the dataset card, and (for readers) paragraph mapping. Tokens: tokens.py.
 
 Pure: no Flask, no database. Writers stream: they keep counters and id sets, never the records.
 """
@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -49,8 +48,11 @@ def check_record(record: dict) -> None:
         text = texts.get(span["paragraph"])
         if text is None:
             raise InputError(f"{where}: span {span['id']!r} is in no paragraph")
-        reason = check_span(text, span["start"], span["end"])
-        if reason is None and "text" in span and span["text"] != text[span["start"]:span["end"]]:
+        start, end = span["start"], span["end"]
+        # The usual case first, without check_span's calls (it runs for every exported span).
+        ordinary = type(start) is int and type(end) is int and 0 <= start < end <= len(text)
+        reason = None if ordinary else check_span(text, start, end)
+        if reason is None and "text" in span and span["text"] != text[start:end]:
             reason = "its text is not the paragraph's text at its offsets"
         if reason or span["id"] in ids:
             raise InputError(f"{where}: span {span['id']!r}: {reason or 'id is used twice'}")
@@ -329,105 +331,6 @@ def _markdown(card: dict) -> str:
 
 def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-# --- tokens and BIO tags ------------------------------------------------------------------------
-
-
-def _glues(previous: str, ch: str, regional_run: int) -> bool:
-    """Tell whether `ch` continues the character cluster that `previous` ends."""
-    code = ord(ch)
-    if unicodedata.category(ch).startswith("M"):  # accents, variation selectors, virama
-        return not previous.isspace()
-    if code == 0x200D or ord(previous) == 0x200D:  # zero-width joiner sequences (👩‍❤️‍👩)
-        return True
-    if 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:  # skin tones, tag sequences
-        return True
-    return _regional(ch) and _regional(previous) and regional_run % 2 == 1  # flags: 🇫🇷
-
-
-def _regional(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
-
-
-def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
-    """Split text into (start, end) tokens: words, and single other symbols, never inside a
-    character cluster (combining marks, emoji sequences) and always at each offset in `cuts`."""
-    tokens: list[tuple[int, int]] = []
-    start, word, run = None, False, 0
-    for i, ch in enumerate(text):
-        run = run + 1 if _regional(ch) else 0
-        if i and start is not None and _glues(text[i - 1], ch, run - 1):
-            continue
-        is_word = ch.isalnum() or ch == "_"
-        if start is not None and not (word and is_word):
-            tokens.append((start, i))
-            start = None
-        if not ch.isspace():
-            if start is None:
-                start = i
-            word = is_word
-    if start is not None:
-        tokens.append((start, len(text)))
-    cuts = sorted(set(cuts))
-    if not cuts:
-        return tokens
-    result = []
-    for s, e in tokens:
-        inner = cuts[bisect_right(cuts, s):bisect_left(cuts, e)]
-        edges = [s, *inner, e]
-        result += list(zip(edges, edges[1:], strict=False))
-    return result
-
-
-def pick_non_overlapping(spans: list[tuple]) -> tuple[list[tuple], list[tuple]]:
-    """Keep the longest span of each overlapping group (then the earliest); return (kept, left).
-
-    Spans are tuples starting with (start, end). This is spaCy's filter_spans rule, used for both
-    doc.ents and BIO tags so the two agree.
-    """
-    order = sorted(range(len(spans)), key=lambda i: (spans[i][0] - spans[i][1], spans[i][0], i))
-    starts: list[int] = []
-    ends: list[int] = []
-    kept, left = [], []
-    for i in order:
-        s, e = spans[i][0], spans[i][1]
-        at = bisect_left(starts, e)
-        if at and ends[at - 1] > s:
-            left.append(spans[i])
-            continue
-        starts.insert(at, s)
-        ends.insert(at, e)
-        kept.append(spans[i])
-    return sorted(kept), left
-
-
-def bio_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list, list[str], Counter]:
-    """Tag tokens with B-/I-/O for non-overlapping (start, end, label) spans.
-
-    Tokens are cut at every span edge, so each span comes back whole; a span only loses the
-    whitespace at its edges (counted as "trimmed"), or all of itself if it is only whitespace.
-    """
-    counts: Counter = Counter()
-    cuts = [offset for s, e, _ in spans for offset in (s, e)]
-    plain = tokenize(text)
-    tokens = tokenize(text, cuts)
-    counts["tokens_cut_at_span_edges"] = len(tokens) - len(plain)
-    tags = ["O"] * len(tokens)
-    starts = [s for s, _ in tokens]
-    for s, e, label in spans:
-        first, last = bisect_left(starts, s), bisect_left(starts, e)
-        inside = [i for i in range(first, last) if tokens[i][1] <= e]
-        if not inside:
-            counts["whitespace_only_spans"] += 1
-            continue
-        if tokens[inside[0]][0] != s or tokens[inside[-1]][1] != e:
-            counts["trimmed_spans"] += 1
-        label = "_".join(label.split())
-        tags[inside[0]] = f"B-{label}"
-        for i in inside[1:]:
-            tags[i] = f"I-{label}"
-    return tokens, tags, +counts
 
 
 # --- records coming in --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each (document, layer) record starts with a "-DOCSTART- O" line and a blank line; each paragraph
 is one sentence, ended by a blank line. Tokens are words, single symbols and whole emoji or
-accented letters (common.tokenize), also cut at every span edge so every tagged span comes back
+accented letters (tokens.tokenize), also cut at every span edge so every tagged span comes back
 whole. BIO cannot hold overlapping spans: of each overlapping group the longest is tagged (then
 the earliest), and the rest are counted in the card as left out. The folder holds data.conll, or
 train/dev/test.conll with a split.
@@ -12,15 +12,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from annotator.formats.common import (
-    Outputs,
-    Stats,
-    bio_tags,
-    export_records,
-    pick_non_overlapping,
-    staging,
-    write_card,
-)
+from annotator.formats.common import Outputs, Stats, export_records, staging, write_card
+from annotator.formats.tokens import bio_tags, pick_non_overlapping
 
 DOCSTART = "-DOCSTART- O"
 

@@ -24,8 +24,8 @@ from annotator.formats.common import Outputs, Stats, export_records, staging, wr
 DEFAULT_SPLIT = (80, 10, 10)
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# One encoder for every value: json.dumps builds a new one per call when given options.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def write(

@@ -18,6 +18,9 @@ from pathlib import Path
 from annotator.formats.common import Outputs, Stats, anchor_paragraph, export_records, staging
 from annotator.formats.common import write_card as _write_card
 
+# One encoder for every row: json.dumps builds a new one per call when given options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 
 def rows(record: dict) -> Iterator[dict]:
     """Yield one training row per paragraph of a (filtered) native record."""
@@ -68,5 +71,5 @@ def write(
             for name, record in export_records(records, stats, include_boilerplate=
                                                include_boilerplate, split=split, seed=seed):
                 for row in rows(record):
-                    files(name).write(json.dumps(row, ensure_ascii=False) + "\n")
+                    files(name).write(_ENCODER.encode(row) + "\n")
         return _write_card(folder, "jsonl", stats, options)

@@ -17,7 +17,8 @@ out/<split or data>/part-0000.spacy, ...; spaCy's Corpus reads such a folder as 
 """
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.errors import MissingExtra
@@ -81,6 +82,27 @@ def _doc(nlp, row: dict, labels, report: dict):
     return doc
 
 
+@contextmanager
+def _msgpack_encoders_found_once() -> Iterator[None]:
+    """Let srsly look up its msgpack encoders once for the whole export, not once per pack."""
+    # srsly's Packer asks its catalogue registry for every encoder each time one is made, and the
+    # registry then scans every installed package's entry points and every function spaCy has
+    # registered. DocBin.add makes two Packers per Doc, so this lookup took nine tenths of the
+    # export's time. The encoders cannot change during an export; the lookup is put back after.
+    from srsly import msgpack
+
+    registry = msgpack.msgpack_encoders
+    if "get_all" in vars(registry):  # another export (thread) holds the found encoders
+        yield
+        return
+    found = registry.get_all()
+    registry.get_all = lambda: found  # an instance attribute, shadowing the method
+    try:
+        yield
+    finally:
+        vars(registry).pop("get_all", None)
+
+
 def _filter(spans: list) -> list:
     from spacy.util import filter_spans
 
@@ -116,16 +138,17 @@ def write(
             bins.pop(name).to_disk(target)
             shards[name] += 1
 
-        for name, record in export_records(records, stats, include_boilerplate=
-                                           include_boilerplate, split=split, seed=seed):
-            for row in jsonl.rows(record):
-                report["spans"] += len(row["spans"])
-                docbin = bins.setdefault(name, DocBin(store_user_data=True))
-                docbin.add(_doc(nlp, row, labels, report))
-                if len(docbin) >= shard_size:
-                    flush(name)
-        for name in list(bins):
-            flush(name)
+        with _msgpack_encoders_found_once():
+            for name, record in export_records(records, stats, include_boilerplate=
+                                               include_boilerplate, split=split, seed=seed):
+                for row in jsonl.rows(record):
+                    report["spans"] += len(row["spans"])
+                    docbin = bins.setdefault(name, DocBin(store_user_data=True))
+                    docbin.add(_doc(nlp, row, labels, report))
+                    if len(docbin) >= shard_size:
+                        flush(name)
+            for name in list(bins):
+                flush(name)
         notices = {"spans_widened_to_tokens": report["expanded"],
                    "spans_on_no_token": report["unaligned"]}
         return write_card(folder, "spacy", stats, options, {"alignment": report},

@@ -5,10 +5,11 @@ events and attributions, with items pointing at spans by id. Every export format
 these records and every annotated import produces them.
 """
 
+import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from annotator.extensions import db
 from annotator.models import (
@@ -26,15 +27,11 @@ from annotator.models import (
 
 CHUNK = 200  # documents loaded per round of queries: bounded memory, few round trips
 
-# Rows are copied into plain named tuples: reading a field of SQLAlchemy's Row by name costs
-# about twenty times more, and an export reads every field of every span several times.
+# Paragraph and layer rows are copied into plain named tuples: reading a field of SQLAlchemy's
+# Row by name costs about ten times more. Item rows (one per span, event, ...) are many more:
+# they are the driver's plain tuples, unpacked by position (see load_layer_items).
 ParagraphRow = namedtuple("ParagraphRow", "id document_id position text boilerplate")
 LayerRow = namedtuple("LayerRow", "id document_id kind username")
-SpanRow = namedtuple("SpanRow", "id uid layer_id paragraph_id start end label text attrs")
-EventRow = namedtuple("EventRow", "id uid layer_id trigger_span_id event_type attrs")
-ArgumentRow = namedtuple("ArgumentRow", "event_id role span_id layer_id")
-AttributionRow = namedtuple("AttributionRow", "id uid layer_id parent_id attrs")
-PartRow = namedtuple("PartRow", "attribution_id role span_id layer_id")
 
 
 def iter_records(
@@ -116,49 +113,72 @@ def _records_for(documents: list[Document], layer: str | None, include_boilerpla
 
 
 def load_layer_items(layer_ids: list[int]) -> dict[int, dict]:
-    """Load spans, events and attributions of several layers in a fixed number of queries."""
+    """Load spans, events and attributions of several layers in a fixed number of queries.
+
+    Returns {layer id: {kind: [row]}}, each row a tuple in its query's column order (below), and
+    attrs still JSON text (see _attrs).
+    """
     found: dict[int, dict] = defaultdict(
         lambda: {"spans": [], "events": [], "arguments": [], "attributions": [], "parts": []}
     )
     if not layer_ids:
         return found
-    for span in map(SpanRow._make, db.session.execute(
-        select(Span.id, Span.uid, Span.layer_id, Span.paragraph_id, Span.start, Span.end,
-               Span.label, Span.text, Span.attrs)
+    queries = {
+        "spans": select(Span.id, Span.uid, Span.layer_id, Span.paragraph_id, Span.start,
+                        Span.end, Span.label, Span.text, _json_text(Span.attrs))
         .where(Span.layer_id.in_(layer_ids))
-        .order_by(Span.layer_id, Span.paragraph_id, Span.start, Span.end, Span.id)
-    )):
-        found[span.layer_id]["spans"].append(span)
-    for event in map(EventRow._make, db.session.execute(
-        select(Event.id, Event.uid, Event.layer_id, Event.trigger_span_id, Event.event_type,
-               Event.attrs)
+        .order_by(Span.layer_id, Span.paragraph_id, Span.start, Span.end, Span.id),
+        "events": select(Event.id, Event.uid, Event.layer_id, Event.trigger_span_id,
+                         Event.event_type, _json_text(Event.attrs))
         .where(Event.layer_id.in_(layer_ids))
-        .order_by(Event.id)
-    )):
-        found[event.layer_id]["events"].append(event)
-    for argument in map(ArgumentRow._make, db.session.execute(
-        select(EventArgument.event_id, EventArgument.role, EventArgument.span_id, Event.layer_id)
+        .order_by(Event.id),
+        "arguments": select(EventArgument.event_id, EventArgument.role, EventArgument.span_id,
+                            Event.layer_id)
         .join(Event, EventArgument.event_id == Event.id)
         .where(Event.layer_id.in_(layer_ids))
-        .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id)
-    )):
-        found[argument.layer_id]["arguments"].append(argument)
-    for attribution in map(AttributionRow._make, db.session.execute(
-        select(Attribution.id, Attribution.uid, Attribution.layer_id, Attribution.parent_id,
-               Attribution.attrs)
+        .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id),
+        "attributions": select(Attribution.id, Attribution.uid, Attribution.layer_id,
+                               Attribution.parent_id, _json_text(Attribution.attrs))
         .where(Attribution.layer_id.in_(layer_ids))
-        .order_by(Attribution.id)
-    )):
-        found[attribution.layer_id]["attributions"].append(attribution)
-    for part in map(PartRow._make, db.session.execute(
-        select(AttributionPart.attribution_id, AttributionPart.role, AttributionPart.span_id,
-               Attribution.layer_id)
+        .order_by(Attribution.id),
+        "parts": select(AttributionPart.attribution_id, AttributionPart.role,
+                        AttributionPart.span_id, Attribution.layer_id)
         .join(Attribution, AttributionPart.attribution_id == Attribution.id)
         .where(Attribution.layer_id.in_(layer_ids))
-        .order_by(AttributionPart.attribution_id, AttributionPart.position, AttributionPart.id)
-    )):
-        found[part.layer_id]["parts"].append(part)
+        .order_by(AttributionPart.attribution_id, AttributionPart.position, AttributionPart.id),
+    }
+    layer_field = {"spans": 2, "events": 2, "arguments": 3, "attributions": 2, "parts": 3}
+    for kind, query in queries.items():
+        at = layer_field[kind]
+        for row in _driver_rows(query):
+            found[row[at]][kind].append(row)
     return found
+
+
+def _driver_rows(query) -> list[tuple]:
+    """Run a Core query on the session's connection; return the database driver's own tuples."""
+    # Why not SQLAlchemy's rows: the ORM's row handling, which plain columns do not need, took
+    # longer than SQLite took to find them; and its Row objects stay tracked by the garbage
+    # collector (tuples of numbers and text do not), so holding a chunk's rows made it run full
+    # passes over the whole app many times per export. These columns need no result processing:
+    # integers and text, and JSON read as text (see _json_text).
+    with db.session.connection().execute(query) as result:
+        return result.cursor.fetchall()
+
+
+def _json_text(column):
+    """Select a JSON column as its text, so that _attrs can skip decoding the empty ones."""
+    # SQLAlchemy's JSON result processor decodes every value, and decoding was a third of an
+    # export's time although nearly every attrs is "{}". A CAST (not type_coerce) makes
+    # PostgreSQL's driver return text too instead of decoding it itself.
+    return cast(column, String)
+
+
+def _attrs(text: str | None) -> dict:
+    """Decode an attrs column read by _json_text; a new {} for empty, NULL or null ones."""
+    if text is None or text == "{}":
+        return {}
+    return json.loads(text) or {}
 
 
 def serialise_items(items: dict, index_of: dict[int, int], skipped: set[int] = frozenset()):
@@ -167,32 +187,32 @@ def serialise_items(items: dict, index_of: dict[int, int], skipped: set[int] = f
     Spans in `skipped` paragraphs (boilerplate left out of an export) are dropped together with
     every reference to them.
     """
-    uid_of = {s.id: s.uid for s in items["spans"] if s.paragraph_id not in skipped}
+    uid_of = {row[0]: row[1] for row in items["spans"] if row[3] not in skipped}
     spans = [
-        {"id": s.uid, "paragraph": index_of[s.paragraph_id], "start": s.start, "end": s.end,
-         "text": s.text, "label": s.label, "attrs": s.attrs or {}}
-        for s in items["spans"]
-        if s.id in uid_of
+        {"id": uid, "paragraph": index_of[paragraph_id], "start": start, "end": end,
+         "text": text, "label": label, "attrs": _attrs(attrs)}
+        for span_id, uid, _, paragraph_id, start, end, label, text, attrs in items["spans"]
+        if span_id in uid_of
     ]
     arguments = defaultdict(list)
-    for a in items["arguments"]:
-        if a.span_id in uid_of:
-            arguments[a.event_id].append({"role": a.role, "span": uid_of[a.span_id]})
+    for event_id, role, span_id, _ in items["arguments"]:
+        if span_id in uid_of:
+            arguments[event_id].append({"role": role, "span": uid_of[span_id]})
     events = [
-        {"id": e.uid, "trigger": uid_of.get(e.trigger_span_id), "type": e.event_type,
-         "attrs": e.attrs or {}, "arguments": arguments[e.id]}
-        for e in items["events"]
-        if e.trigger_span_id is None or e.trigger_span_id in uid_of
+        {"id": uid, "trigger": uid_of.get(trigger), "type": event_type, "attrs": _attrs(attrs),
+         "arguments": arguments[event_id]}
+        for event_id, uid, _, trigger, event_type, attrs in items["events"]
+        if trigger is None or trigger in uid_of
     ]
     parts = defaultdict(lambda: {"source": [], "cue": [], "content": []})
-    for p in items["parts"]:
-        if p.span_id in uid_of:
-            parts[p.attribution_id][p.role].append(uid_of[p.span_id])
-    attribution_uid = {a.id: a.uid for a in items["attributions"]}
+    for attribution_id, role, span_id, _ in items["parts"]:
+        if span_id in uid_of:
+            parts[attribution_id][role].append(uid_of[span_id])
+    attribution_uid = {row[0]: row[1] for row in items["attributions"]}
     attributions = [
-        {"id": a.uid, **parts[a.id], "parent": attribution_uid.get(a.parent_id),
-         "attrs": a.attrs or {}}
-        for a in items["attributions"]
+        {"id": uid, **parts[attribution_id], "parent": attribution_uid.get(parent),
+         "attrs": _attrs(attrs)}
+        for attribution_id, uid, _, parent, attrs in items["attributions"]
     ]
     return {"spans": spans, "events": events, "attributions": attributions}
 

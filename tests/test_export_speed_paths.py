@@ -1,0 +1,79 @@
+"""The exports' fast paths give exactly what the slow paths they skip would give: the regex
+tokeniser against the character loop, and attrs read as JSON text against decoded JSON."""
+
+import re
+import sys
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.formats import tokens
+from annotator.services.records import _attrs
+
+# Letters, digits of several scripts, spaces Python counts as such, punctuation, and every kind
+# of character that glues onto the one before it: combining accents, variation selectors, the
+# zero-width joiner, skin tones, tag characters and regional indicators (flags).
+ALPHABET = list(
+    "aZ_09 \t\n\u00a0\u2003\x1c.,'’—-=+@😀👩❤👍🚢€²³١٢٣漢字かなक्षञéЖ"
+    "\u0301\u0308\u093f\ufe0f\u200d\u200b\u200c\U0001F3FD\U000E0067\U000E007F"
+    "\U0001F1FA\U0001F1E6\U0001F1EB\U0001F1F7"
+)
+CLUSTERS = [
+    "Cafe\u0301", "👩\u200d❤\ufe0f\u200d👩", "🇺🇦🇫🇷", "👍🏽", "🏳\ufe0f\u200d🌈", "⚽\ufe0f",
+    "क्षत्रिय", "a\u0308\u0301b", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+    "🇦🇧🇨", " \u0301x", "\u200d start", "end \u200d",
+]
+
+
+def test_the_regex_classes_are_the_loops_character_classes():
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert bool(re.match(r"\w", ch)) == (ch.isalnum() or ch == "_"), hex(code)
+        assert bool(re.match(r"\s", ch)) == ch.isspace(), hex(code)
+
+
+def test_every_character_that_can_glue_sends_text_down_the_slow_path():
+    for code in range(0x80, sys.maxunicode + 1):
+        ch = chr(code)
+        if tokens._glues("a", ch, 1) or tokens._glues(ch, "a", 0):
+            assert tokens._may_glue(f"a{ch}"), hex(code)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40),
+       st.lists(st.integers(min_value=0, max_value=40), max_size=6))
+def test_tokenize_matches_the_character_loop(text, cuts):
+    assert tokens.tokenize(text, cuts) == _cut_every_token(tokens._cluster_tokens(text), cuts)
+
+
+def _cut_every_token(tokens, cuts):
+    """The straightforward way to cut tokens, which tokens._cut must agree with."""
+    cuts = sorted(set(cuts))
+    result = []
+    for s, e in tokens:
+        edges = [s, *(c for c in cuts if s < c < e), e]
+        result += list(zip(edges, edges[1:], strict=False))
+    return result
+
+
+def test_tokenize_matches_the_character_loop_on_emoji_and_accents():
+    for cluster in CLUSTERS:
+        for text in (cluster, f"Zoë said {cluster}, twice:{cluster}{cluster}.", f"x{cluster}_1"):
+            assert tokens.tokenize(text) == tokens._cluster_tokens(text), text
+
+
+def test_plain_text_takes_the_fast_path_and_clusters_do_not():
+    assert not tokens._may_glue("Zoë met José in Kyiv — “quoted” 1,234 €")
+    for cluster in CLUSTERS:
+        if any(unicodedata.category(c).startswith("M") or ord(c) > 0xFFFF or c == "\u200d"
+               for c in cluster):
+            assert tokens._may_glue(cluster), cluster
+
+
+def test_attrs_read_as_text_decode_as_the_json_column_did():
+    assert _attrs("{}") == {} and _attrs(None) == {} and _attrs("null") == {}
+    assert _attrs('{"a": [1, "é"], "b": null}') == {"a": [1, "é"], "b": None}
+    first, second = _attrs("{}"), _attrs("{}")
+    first["x"] = 1
+    assert second == {}  # each span gets its own dict
