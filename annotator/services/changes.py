@@ -69,7 +69,12 @@ class LayerEditor:
         raise InvalidChange(self.index, field, problem)
 
     def apply(self, index: int, change: object) -> None:
-        """Validate and apply one change; flush so the next change sees its rows and ids."""
+        """Validate and apply one change, after flushing the one before it."""
+        if index:
+            # The previous change's rows are written first, so that this one sees their ids, and
+            # a delete comes before a re-insert of the same (layer, uid) key. The last change is
+            # flushed with the layer's new version, in one go.
+            db.session.flush()
         self.index = index
         if not isinstance(change, dict):
             self.fail("change", "must be an object")
@@ -77,8 +82,6 @@ class LayerEditor:
         if handler is None:
             self.fail("op", f"{change.get('op')!r} is not one of {', '.join(change_ops.HANDLERS)}")
         handler(self, change)
-        # Flushing per change keeps deletes ahead of re-inserts of the same (layer, uid) key.
-        db.session.flush()
 
     # -- lookups -----------------------------------------------------------------------------
 
