@@ -9,7 +9,7 @@ import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import ARRAY, Integer, String, any_, bindparam, cast, select
 
 from annotator.extensions import db
 from annotator.models import (
@@ -63,7 +63,7 @@ def _records_for(documents: list[Document], layer: str | None, include_boilerpla
     for row in map(ParagraphRow._make, db.session.execute(
         select(Paragraph.id, Paragraph.document_id, Paragraph.position, Paragraph.text,
                Paragraph.boilerplate)
-        .where(Paragraph.document_id.in_(ids))
+        .where(_among(Paragraph.document_id, ids))
         .order_by(Paragraph.document_id, Paragraph.position)
     )):
         paragraphs[row.document_id].append(row)
@@ -71,7 +71,7 @@ def _records_for(documents: list[Document], layer: str | None, include_boilerpla
     layer_query = (
         select(Layer.id, Layer.document_id, Layer.kind, User.username)
         .outerjoin(User, Layer.user_id == User.id)
-        .where(Layer.document_id.in_(ids), Layer.kind != "suggestion")
+        .where(_among(Layer.document_id, ids), Layer.kind != "suggestion")
         .order_by(Layer.document_id, Layer.kind.desc(), User.username)
     )
     if layer == "gold":
@@ -126,25 +126,25 @@ def load_layer_items(layer_ids: list[int]) -> dict[int, dict]:
     queries = {
         "spans": select(Span.id, Span.uid, Span.layer_id, Span.paragraph_id, Span.start,
                         Span.end, Span.label, Span.text, _json_text(Span.attrs))
-        .where(Span.layer_id.in_(layer_ids))
+        .where(_among(Span.layer_id, layer_ids))
         .order_by(Span.layer_id, Span.paragraph_id, Span.start, Span.end, Span.id),
         "events": select(Event.id, Event.uid, Event.layer_id, Event.trigger_span_id,
                          Event.event_type, _json_text(Event.attrs))
-        .where(Event.layer_id.in_(layer_ids))
+        .where(_among(Event.layer_id, layer_ids))
         .order_by(Event.id),
         "arguments": select(EventArgument.event_id, EventArgument.role, EventArgument.span_id,
                             Event.layer_id)
         .join(Event, EventArgument.event_id == Event.id)
-        .where(Event.layer_id.in_(layer_ids))
+        .where(_among(Event.layer_id, layer_ids))
         .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id),
         "attributions": select(Attribution.id, Attribution.uid, Attribution.layer_id,
                                Attribution.parent_id, _json_text(Attribution.attrs))
-        .where(Attribution.layer_id.in_(layer_ids))
+        .where(_among(Attribution.layer_id, layer_ids))
         .order_by(Attribution.id),
         "parts": select(AttributionPart.attribution_id, AttributionPart.role,
                         AttributionPart.span_id, Attribution.layer_id)
         .join(Attribution, AttributionPart.attribution_id == Attribution.id)
-        .where(Attribution.layer_id.in_(layer_ids))
+        .where(_among(Attribution.layer_id, layer_ids))
         .order_by(AttributionPart.attribution_id, AttributionPart.position, AttributionPart.id),
     }
     layer_field = {"spans": 2, "events": 2, "arguments": 3, "attributions": 2, "parts": 3}
@@ -153,6 +153,14 @@ def load_layer_items(layer_ids: list[int]) -> dict[int, dict]:
         for row in _driver_rows(query):
             found[row[at]][kind].append(row)
     return found
+
+
+def _among(column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL as one array parameter (`= ANY`), since psycopg rewrites
+    a query's placeholders one by one, and an export sends hundreds of ids per query."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _driver_rows(query) -> list[tuple]:
