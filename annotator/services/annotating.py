@@ -3,6 +3,8 @@
 Never commits: the view owns the transaction and rolls back when a batch is refused.
 """
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from annotator.extensions import db
 from annotator.models import Assignment, AuditEntry, Codebook, Document, Layer, Project, User
 from annotator.services.changes import NEW_ID, InvalidChange, LayerEditor
@@ -91,27 +93,44 @@ def apply_changes(layer: Layer, user: User, payload: object) -> int:
         raise StaleVersion()
     if not changes:
         return layer.version
-    document = db.session.get(Document, layer.document_id)
-    codebook = Codebook.current(document.project_id)
-    editor = LayerEditor(layer, user.id, document.project_id, codebook.content)
+    project_id, codebook_version, book = _current_codebook(layer.document_id)
+    editor = LayerEditor(layer, user.id, project_id, book)
     for index, change in enumerate(changes):
         editor.apply(index, change)
-    layer.version += 1
-    layer.last_change_id = change_id
-    layer.codebook_version = codebook.version  # validated against this version
+    _bump_version(layer, change_id, codebook_version)  # validated against this codebook
     if layer.kind == "coder":
-        _start_assignment(document.id, layer.user_id)
+        _start_assignment(layer.document_id, layer.user_id)
     return layer.version
+
+
+def _bump_version(layer: Layer, change_id: str, codebook_version: int) -> None:
+    """Write the layer's next version with a plain UPDATE, and show it on the object."""
+    values = {"version": layer.version + 1, "last_change_id": change_id,
+              "codebook_version": codebook_version}
+    db.session.connection().execute(
+        db.update(Layer).where(Layer.id == layer.id).values(**values))
+    for key, value in values.items():
+        set_committed_value(layer, key, value)  # as loaded: nothing left for the ORM to flush
+
+
+def _current_codebook(document_id: int) -> tuple[int, int, dict]:
+    """Return (project id, version, content) of the newest codebook of the document's project."""
+    # One plain query (no ORM objects): every save starts here.
+    return tuple(db.session.connection().execute(
+        db.select(Codebook.project_id, Codebook.version, Codebook.content)
+        .join(Document, Document.project_id == Codebook.project_id)
+        .where(Document.id == document_id)
+        .order_by(Codebook.version.desc()).limit(1)
+    ).one())
 
 
 def _start_assignment(document_id: int, user_id: int) -> None:
     # One UPDATE, no read: most saves find the assignment already in progress.
-    db.session.execute(
+    db.session.connection().execute(
         db.update(Assignment)
         .where(Assignment.document_id == document_id, Assignment.user_id == user_id,
                Assignment.status == "assigned")
         .values(status="in_progress")
-        .execution_options(synchronize_session=False)
     )
 
 

@@ -9,7 +9,7 @@ import re
 from collections import namedtuple
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from annotator.codebook import attribute_problems, event_type
@@ -55,7 +55,7 @@ class LayerEditor:
     @cached_property
     def paragraphs(self) -> dict[int, ParagraphText]:
         """The document's paragraphs by position."""
-        rows = db.session.execute(
+        rows = db.session.connection().execute(  # plain rows: no ORM needed
             select(Paragraph.id, Paragraph.position, Paragraph.text)
             .where(Paragraph.document_id == self.layer.document_id)
         )
@@ -180,11 +180,13 @@ class LayerEditor:
         return None if item is None else snapshots.SNAPSHOTS[kind](item, self.position_of)
 
     def audit(self, action: str, kind: str, uid: str, before: dict | None, after: dict | None):
-        db.session.add(AuditEntry(
-            user_id=self.user_id, project_id=self.project_id,
-            document_id=self.layer.document_id, layer_id=self.layer.id, action=action,
-            target_type=kind, target_uid=uid, before=before, after=after,
-        ))
+        # A plain INSERT, sent now: entries are never read back while saving, and the ORM's
+        # unit of work would cost more than the statement.
+        db.session.connection().execute(insert(AuditEntry), {
+            "user_id": self.user_id, "project_id": self.project_id,
+            "document_id": self.layer.document_id, "layer_id": self.layer.id, "action": action,
+            "target_type": kind, "target_uid": uid, "before": before, "after": after,
+        })
 
 
 class _LayerItems(dict):
@@ -214,7 +216,7 @@ class _SpanIndex:
     def __init__(self, layer_id: int):
         self.layer_id = layer_id
         self.marks = {row.uid: (row.paragraph_id, row.start, row.end, row.label)
-                      for row in db.session.execute(
+                      for row in db.session.connection().execute(
                           select(Span.uid, Span.paragraph_id, Span.start, Span.end, Span.label)
                           .where(Span.layer_id == layer_id))}
         self.loaded: dict[str, Span] = {}
@@ -223,9 +225,13 @@ class _SpanIndex:
         return uid in self.marks
 
     def __setitem__(self, uid: str, span: Span) -> None:
-        """Add a span, or record a changed one's new label."""
+        """Record a changed span's new label."""
         self.marks[uid] = (span.paragraph_id, span.start, span.end, span.label)
         self.loaded[uid] = span
+
+    def inserted(self, uid: str, mark: tuple) -> None:
+        """Record a span inserted without the ORM; a later change loads it if it needs it."""
+        self.marks[uid] = mark
 
     def __delitem__(self, uid: str) -> None:
         del self.marks[uid]
