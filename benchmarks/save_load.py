@@ -256,8 +256,11 @@ def measure_saves(url: str, engine: Engine, backend: str, folder: Path, savers: 
             figures += [
                 Figure(f"save.{mode}.p50", f"{label}: median", backend, details["p50_ms"],
                        "ms", "", figure_load, details),
+                # Back to back, 20 requests are always in flight: by Little's law their latency
+                # is 20 / throughput whatever the server does, so that round measures capacity
+                # (saves/s); the latency target is for coders saving at a human pace.
                 Figure(f"save.{mode}.p99", f"{label}: p99", backend, details["p99_ms"], "ms",
-                       "< 50", figure_load, details),
+                       "" if mode == "burst" else "< 50", figure_load, details),
                 Figure(f"save.{mode}.errors", f"{label}: errors (non-2xx)", backend,
                        len(results) - ok, "errors", "== 0", figure_load, details),
                 Figure(f"save.{mode}.lost", f"{label}: stored spans - 2xx", backend,
