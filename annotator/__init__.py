@@ -40,9 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     hops = int(app.config["PROXY_FIX_HOPS"])
     if hops:
-        # Trust exactly this many proxies' X-Forwarded-* headers: client addresses (the sign-in
-        # rate limit is per address) and https URLs; a client cannot forge further hops.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Trust exactly this many proxies' X-Forwarded-For and -Proto: client addresses (the
+        # sign-in rate limit is per address) and https; a client cannot forge further hops.
+        # Not X-Forwarded-Host: a proxy that does not set it passes on whatever a client sent.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))

@@ -153,9 +153,12 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) 
     # Reading and checking the files only reads the database: on SQLite, coders' saves must
     # not wait for the write lock meanwhile. It is taken (BEGIN IMMEDIATE) only to store.
     sqlite_begin_mode.set("DEFERRED")
-    with prepare_import(find_project(project_name), list(files), fmt) as prepared:
+    try:
+        prepared = prepare_import(find_project(project_name), list(files), fmt)
+    finally:
         db.session.rollback()  # ends the reading transaction; nothing was written
         sqlite_begin_mode.set("IMMEDIATE")
+    with prepared:
         project = find_project(project_name)
         with _progress_bar("importing", "paragraphs") as progress:
             report = prepared.store(project, progress=progress)

@@ -57,10 +57,22 @@ def _cut_every_token(tokens, cuts):
     return result
 
 
-def test_tokenize_matches_the_character_loop_on_emoji_and_accents():
-    for cluster in CLUSTERS:
-        for text in (cluster, f"Zoë said {cluster}, twice:{cluster}{cluster}.", f"x{cluster}_1"):
-            assert tokens.tokenize(text) == tokens._cluster_tokens(text), text
+def test_the_fast_path_finds_the_character_loops_tokens_in_plain_news_text():
+    texts = ["Zoë met José in Kyiv — “quoted” 1,234 € on 2024-05-01.",
+             "Russia's Defense Ministry said: 'no comment'.\tKyiv_2 (AP) … ½ ² ٣ 日本語テキスト",
+             "don't  split\u00a0non-breaking\u2009thin spaces", "", "   ", "a", "!!"]
+    for text in texts:
+        assert not tokens._may_glue(text), text  # so tokenize takes the regex
+        assert tokens.tokenize(text) == tokens._cluster_tokens(text), text
+
+
+def test_tokenize_keeps_emoji_and_accents_whole_through_the_slow_path():
+    whole = ["Cafe\u0301", "👩\u200d❤\ufe0f\u200d👩", "🇺🇦", "👍🏽", "🏳\ufe0f\u200d🌈", "⚽\ufe0f",
+             "a\u0308\u0301b", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"]
+    for cluster in whole:
+        text = f"Zoë said {cluster}, then: {cluster}."
+        found = [text[s:e] for s, e in tokens.tokenize(text)]
+        assert found.count(cluster) == 2, (cluster, found)
 
 
 def test_plain_text_takes_the_fast_path_and_clusters_do_not():

@@ -34,9 +34,7 @@ class Project(db.Model):
         if "codebooks" in self.__dict__:  # loaded, perhaps just appended to: newest is last
             return self.codebooks[-1] if self.codebooks else None
         # Only the newest row: loading every version's content would grow with each revision.
-        if "_current_codebook" not in self.__dict__:
-            self.__dict__["_current_codebook"] = Codebook.current(self.id)
-        return self.__dict__["_current_codebook"]
+        return Codebook.current(self.id)
 
 
 class Membership(db.Model):

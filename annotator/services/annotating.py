@@ -104,11 +104,18 @@ def apply_changes(layer: Layer, user: User, payload: object) -> int:
 
 
 def _bump_version(layer: Layer, change_id: str, codebook_version: int) -> None:
-    """Write the layer's next version with a plain UPDATE, and show it on the object."""
+    """Write the layer's next version with a plain UPDATE, and show it on the object.
+
+    :raise StaleVersion: if another save changed the version meanwhile (a caller that did not
+        lock the layer); the caller rolls back.
+    """
     values = {"version": layer.version + 1, "last_change_id": change_id,
               "codebook_version": codebook_version}
-    db.session.connection().execute(
-        db.update(Layer).where(Layer.id == layer.id).values(**values))
+    updated = db.session.connection().execute(
+        db.update(Layer).where(Layer.id == layer.id, Layer.version == layer.version)
+        .values(**values))
+    if updated.rowcount != 1:
+        raise StaleVersion()
     for key, value in values.items():
         set_committed_value(layer, key, value)  # as loaded: nothing left for the ORM to flush
 

@@ -72,8 +72,8 @@ class LayerEditor:
         """Validate and apply one change, after flushing the one before it."""
         if index:
             # The previous change's rows are written first, so that this one sees their ids, and
-            # a delete comes before a re-insert of the same (layer, uid) key. The last change is
-            # flushed with the layer's new version, in one go.
+            # a delete comes before a re-insert of the same (layer, uid) key. The last change's
+            # are written at commit.
             db.session.flush()
         self.index = index
         if not isinstance(change, dict):

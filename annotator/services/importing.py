@@ -43,6 +43,7 @@ SPOOL_IN_MEMORY = 1024 * 1024  # checked articles beyond this go to a temporary 
 DOCUMENT_COLUMNS = ("id", "project_id", "external_id", "title", "url", "published", "meta",
                     "status", "created_at")
 PARAGRAPH_COLUMNS = ("document_id", "position", "text", "boilerplate")
+IMPORT_LOCK = 0x1A2B  # PostgreSQL advisory lock class for "importing into project N"
 
 
 def guess_format(path: Path) -> str:
@@ -262,6 +263,12 @@ def insert_articles(project: Project, checked: CheckedArticles,
     """
     if project.id != checked.project_id:
         raise ValueError("the articles were checked for another project")
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Imports into one project queue here (SQLite's write lock does this there): the second
+        # then sees the first's ids below, instead of failing on the unique key mid-COPY, and
+        # ids equal up to Unicode normalisation cannot both land.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :project)"),
+                           {"kind": IMPORT_LOCK, "project": project.id})
     if _fingerprint(project.id) != checked.fingerprint:
         # The project's documents changed after the files were read (another import, say):
         # check the ids again now that this transaction holds the write lock.

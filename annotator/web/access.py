@@ -29,8 +29,8 @@ def membership_role(user, project: Project) -> str | None:
     """Return the user's role in the project ("admin" for site admins), or None."""
     if user is None or not user.is_authenticated:
         return None
-    if user is current_user._get_current_object():
-        return current_role(project.id)
+    if current_user.is_authenticated and user.id == current_user.id:
+        return current_role(project.id)  # cached for the request
     return _role(user, project.id)
 
 
@@ -139,16 +139,17 @@ def get_layer_for(user, document: Document, requested: str | None) -> Layer | No
     return layer
 
 
-def get_writable_layer_or_404(layer_id: int) -> Layer:
+def get_writable_layer_or_404(layer_id: int, lock: bool = True) -> Layer:
     """Return a layer the current user may change, locked for this transaction.
 
     Their own coder layer, or gold for reviewers. The layer, the user's role and assignment come
     in one query, since every save starts here; the row lock (PostgreSQL; SQLite's IMMEDIATE
     begin already holds the write lock) makes concurrent saves to one layer queue up, so that
     each sees the version the one before it wrote.
+    With lock False (a page that only shows the layer) the row is not locked.
     :raise: 404 for layers the user may not see, 403 for layers they may see but not change.
     """
-    row = db.session.execute(
+    query = (
         db.select(Layer, Document.project_id, Membership.role, Assignment.id)
         .join(Document, Document.id == Layer.document_id)
         .outerjoin(Membership, (Membership.project_id == Document.project_id)
@@ -156,9 +157,9 @@ def get_writable_layer_or_404(layer_id: int) -> Layer:
         .outerjoin(Assignment, (Assignment.document_id == Document.id)
                    & (Assignment.user_id == current_user.id))
         .where(Layer.id == layer_id)
-        .with_for_update(of=Layer)
         .execution_options(populate_existing=True)
-    ).first()
+    )
+    row = db.session.execute(query.with_for_update(of=Layer) if lock else query).first()
     if row is None:
         abort(404)
     layer, project_id, role, assignment_id = row

@@ -96,7 +96,7 @@ def _titles(page: history.Page) -> dict[int, str]:
 @login_required
 def restore(layer_id: int):
     """Preview, then restore, a layer as it was right after an audit entry."""
-    layer = access.get_writable_layer_or_404(layer_id)
+    layer = access.get_writable_layer_or_404(layer_id, lock=request.method == "POST")
     form = RestoreForm(entry=request.args.get("entry", type=int), version=layer.version)
     status, problem, target = 200, None, None
     if form.validate_on_submit():
