@@ -110,8 +110,12 @@ RESPONSES = {
     "E422": _json({"allOf": [_ref("Error"), _object([], field={"type": "string"},
                                                     change={"type": "integer"})]},
                   "A field does not fit the document, the codebook or the layer"),
+    "E503": {**_json(_ref("Error"), "SQLite was busy with another write for longer than its "
+                     "busy timeout; nothing was saved: send the request again"),
+             "headers": {"Retry-After": {"schema": {"type": "integer"},
+                                         "description": "Seconds to wait"}}},
 }
-WRITE = (400, 401, 403, 404, 413, 422)
+WRITE = (400, 401, 403, 404, 413, 422, 503)
 PATHS = {
     "/api/openapi.json": {"get": _op("This document", {"200": _json(
         {"type": "object"}, "The OpenAPI document")}, (), security=[])},
