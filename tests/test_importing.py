@@ -1,6 +1,7 @@
 """The import service: raw articles into a project, all or nothing, every problem reported."""
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -292,4 +293,54 @@ def test_id_stored_by_another_import_after_the_check_is_refused_with_file_and_li
     db.session.rollback()
     assert info.value.message == ("mine.jsonl, line 2: id 'café' already exists in project "
                                   "'P' (as 'cafe\u0301')")
+    assert count(Document) == 1
+
+
+def test_two_imports_into_one_project_at_once_store_one_and_refuse_the_other_by_line(
+        app, project, tmp_path):
+    """PostgreSQL: both imports check their ids before either stores; the second to store waits
+    for the first and is refused with file and line (SQLite's write lock serialises them)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent transactions on PostgreSQL")
+    first = write_jsonl(tmp_path / "first.jsonl", [{"id": "caf\u00e9", "text": "x"}])
+    second = write_jsonl(tmp_path / "second.jsonl", [{"id": "b", "text": "y"},
+                                                     {"id": "cafe\u0301", "text": "z"}])
+    stored, may_commit, outcome = threading.Event(), threading.Event(), {}
+    project_id = project.id
+
+    def first_import():
+        with app.app_context():  # a session and connection of its own
+            mine = db.session.get(type(project), project_id)
+            with read_articles(mine, [first]) as checked:
+                insert_articles(mine, checked)
+            stored.set()
+            may_commit.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    def second_import(checked):
+        with app.app_context():
+            try:
+                insert_articles(db.session.get(type(project), project_id), checked)
+            except InputError as error:
+                outcome["error"] = error.message
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    checked = read_articles(project, [second])  # before the first stores anything: no clash
+    db.session.rollback()
+    importer = threading.Thread(target=first_import)
+    importer.start()
+    assert stored.wait(10)
+    waiter = threading.Thread(target=second_import, args=(checked,))
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive()  # queued behind the first import's uncommitted insert
+    may_commit.set()
+    importer.join(10)
+    waiter.join(10)
+    checked.close()
+    assert outcome["error"] == ("second.jsonl, line 2: id 'cafe\u0301' already exists in "
+                                "project 'P' (as 'caf\u00e9')")
     assert count(Document) == 1
