@@ -1,5 +1,6 @@
 """Engine set-up: SQLite pragmas and write-lock-first transactions, PostgreSQL as is."""
 
+import sqlite3
 import time
 from contextvars import ContextVar
 
@@ -57,7 +58,7 @@ def _begin_immediate(connection) -> None:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return
             except OperationalError as error:
-                if not _locked(error.orig):
+                if not is_locked(error.orig):
                     raise
             time.sleep(pause)
             pause = min(pause * 1.5, LOCK_POLL_SECONDS[1])
@@ -66,5 +67,7 @@ def _begin_immediate(connection) -> None:
         raw.execute(f"PRAGMA busy_timeout={timeout_ms}")
 
 
-def _locked(error: BaseException) -> bool:
-    return str(error) in ("database is locked", "database table is locked")
+def is_locked(error: BaseException) -> bool:
+    """Tell whether a driver error is SQLite's "database is locked" (another writer)."""
+    return isinstance(error, sqlite3.OperationalError) and str(error) in (
+        "database is locked", "database table is locked")

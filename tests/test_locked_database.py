@@ -90,56 +90,42 @@ def test_page_form_while_the_database_is_locked_gets_a_503_page_with_retry_after
     assert count(Document) == 3
 
 
-def test_import_command_reads_its_files_without_holding_the_write_lock(
-        runner, app, tmp_path, monkeypatch):
+@pytest.fixture
+def saves(app, monkeypatch) -> list[str]:
+    """Have a coder save (take the write lock) at each article the import reads; return the ids
+    of the articles read. A save fails with "database is locked" if the import holds it."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's write lock")
-    make_project("P")
-    db.session.commit()
-    path = tmp_path / "a.jsonl"
-    path.write_text("".join(json.dumps({"id": f"d{i}", "text": "x"}) + "\n" for i in range(3)))
-    saves = []
+    read = []
 
     class Reader:
-        """The JSON Lines reader, with a coder's save (taking the write lock) at each article."""
-
         @staticmethod
         def read(path):
             coder = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
             for record in articles_jsonl.read(path):
-                coder.execute("BEGIN IMMEDIATE")  # "database is locked" if the import held it
+                coder.execute("BEGIN IMMEDIATE")
                 coder.execute("ROLLBACK")
-                saves.append(record["id"])
+                read.append(record["id"])
                 yield record
             coder.close()
 
     monkeypatch.setitem(importing.READERS, "jsonl", Reader)
+    return read
+
+
+def test_import_command_reads_its_files_without_holding_the_write_lock(
+        runner, app, tmp_path, saves):
+    make_project("P")
+    db.session.commit()
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"id": f"d{i}", "text": "x"}) + "\n" for i in range(3)))
     result = runner.invoke(main, ["import", "P", str(path)])
     assert result.exit_code == 0, result.output
     assert saves == ["d0", "d1", "d2"]
     assert count(Document) == 3
 
 
-def test_import_page_reads_its_files_without_holding_the_write_lock(
-        browser, world, monkeypatch):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's write lock")
-    saves = []
-
-    class Reader:
-        """The JSON Lines reader, with a coder's save (taking the write lock) at each article."""
-
-        @staticmethod
-        def read(path):
-            coder = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
-            for record in articles_jsonl.read(path):
-                coder.execute("BEGIN IMMEDIATE")  # "database is locked" if the import held it
-                coder.execute("ROLLBACK")
-                saves.append(record["id"])
-                yield record
-            coder.close()
-
-    monkeypatch.setitem(importing.READERS, "jsonl", Reader)
+def test_import_page_reads_its_files_without_holding_the_write_lock(browser, world, saves):
     response = upload(browser("managerM"), world.p1, [(ARTICLE % "j1", "a.jsonl")])
     assert response.status_code == 302, response.get_data(as_text=True)
     assert saves == ["j1"] and count(Document) == 4

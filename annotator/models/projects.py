@@ -31,10 +31,9 @@ class Project(db.Model):
     @property
     def codebook(self) -> "Codebook | None":
         """The current (latest) codebook version."""
-        if "codebooks" in self.__dict__:  # loaded, perhaps just appended to: newest is last
-            return self.codebooks[-1] if self.codebooks else None
-        # Only the newest row: loading every version's content would grow with each revision.
-        return Codebook.current(self.id)
+        # The loaded collection is the ORM's to keep current (appends, expiry on commit); a
+        # project has a handful of versions, and saves read the newest alone (annotating.py).
+        return self.codebooks[-1] if self.codebooks else None
 
 
 class Membership(db.Model):
@@ -69,14 +68,6 @@ class Codebook(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     project: Mapped[Project] = relationship(back_populates="codebooks")
-
-    @classmethod
-    def current(cls, project_id: int) -> "Codebook | None":
-        """Return the project's newest codebook version."""
-        return db.session.execute(
-            db.select(cls).where(cls.project_id == project_id).order_by(cls.version.desc())
-            .limit(1)
-        ).scalar_one_or_none()
 
 
 class Actor(db.Model):

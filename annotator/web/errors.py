@@ -1,7 +1,6 @@
 """Error responses: one JSON shape for /api, generic HTML pages everywhere else."""
 
 import logging
-import sqlite3
 import uuid
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -10,7 +9,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import is_locked, sqlite_begin_mode
 from annotator.errors import AnnotatorError, Conflict, InputError, NotFound
 from annotator.extensions import db
 
@@ -107,8 +106,7 @@ def _server_error(error: Exception):
 def _operational_error(error: OperationalError):
     # SQLite answers "database is locked" once its busy timeout has passed with another
     # connection (a long import, say) still writing: the request may simply be sent again.
-    if not (isinstance(error.orig, sqlite3.OperationalError)
-            and str(error.orig) in ("database is locked", "database table is locked")):
+    if not is_locked(error.orig):
         raise error  # any other database failure is a 500, through Flask's usual path
     db.session.rollback()
     sqlite_begin_mode.set("DEFERRED")  # the error page only reads (the signed-in user)
