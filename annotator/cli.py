@@ -133,8 +133,10 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
     names = [name.strip() for name in coders.split(",") if name.strip()]
     report = assign_documents(find_project(project_name), names, overlap, seed)
     loads = ", ".join(f"{name} {count}" for name, count in report["per_coder"].items())
+    kept = (f"; {report['kept']} kept by coders who had started them" if report.get("kept")
+            else "")
     click.echo(f"assigned {report['documents']} documents ({report['assignments']} "
-               f"assignments): {loads}")
+               f"assignments): {loads}{kept}")
 
 
 @main.command("import")
@@ -144,8 +146,12 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @click.option("--format", "fmt", type=click.Choice(
     ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio"]),
     help="Input format (default: guessed from the file extension).")
+@click.option("--create-coders", is_flag=True,
+              help="Make a new inactive coder account for each layer naming no account yet "
+                   "(otherwise a layer must name a member of the project).")
 @transactional
-def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) -> None:
+def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
+                   create_coders: bool) -> None:
     """Import articles, or annotated documents; all or nothing."""
     from annotator.services.intake import prepare_import
     from annotator.services.projects import find_project
@@ -161,7 +167,8 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) 
     with prepared:
         project = find_project(project_name)
         with _progress_bar("importing", "paragraphs") as progress:
-            report = prepared.store(project, progress=progress)
+            report = prepared.store(project, progress=progress,
+                                    create_coders=create_coders)
     click.echo(", ".join(f"{value} {key}" for key, value in report.items()
                          if isinstance(value, int)) + " imported")
     if report.get("created_users"):
@@ -174,7 +181,7 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None) 
 @click.option("--format", "fmt", required=True, type=click.Choice(
     ["native", "jsonl", "spacy", "conll", "brat", "csv", "hf"]))
 @click.option("--layer", default=None,
-              help="gold, all (every layer), coders, majority, or a user name "
+              help="gold, all (every layer), coders, or a coder's user name "
                    "(default: everything for native, gold for the other formats).")
 @click.option("--out", "out", type=click.Path(path_type=Path),
               help="Output file or folder (native: default standard output).")
@@ -301,7 +308,8 @@ def check_command() -> None:
 @with_appcontext
 def serve_command(host: str, port: int) -> None:
     """Serve the app on the configured database (use gunicorn for teams; see README)."""
-    _serve(current_app, host, port)
+    # werkzeug needs the app itself: the current_app proxy only resolves inside this context.
+    _serve(current_app._get_current_object(), host, port)
 
 
 @main.command("demo")

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.models import Project
+from annotator.extensions import db
+from annotator.models import Document, Layer, Membership, Project, User
 from annotator.services.records import iter_records
 
 LAYER_CHOICES = {"all": None, "gold": "gold", "coders": "coders"}
@@ -19,7 +20,8 @@ def export_project(project: Project, fmt: str, layer: str | None = None, out: Pa
     """Write the export and return its report (counts, alignment notes)."""
     if fmt == "native":
         # Native is the backup: every layer and every paragraph unless asked otherwise.
-        records = iter_records(project, _layer(layer, default=None), include_boilerplate=True)
+        records = iter_records(project, choose_layer(project, layer, default=None),
+                               include_boilerplate=True)
         from annotator.formats import native
 
         if out is None:
@@ -31,17 +33,40 @@ def export_project(project: Project, fmt: str, layer: str | None = None, out: Pa
     from annotator.formats.registry import exporter
 
     writer = exporter(fmt)
-    records = iter_records(project, _layer(layer, default="gold"), include_boilerplate)
+    records = iter_records(project, choose_layer(project, layer, default="gold"),
+                           include_boilerplate)
     with _atomic_path(out) as target:
         return writer.write(records, target, include_boilerplate=include_boilerplate,
                             split=_parse_split(split), seed=seed, lang=project.language,
                             codebook_version=project.codebook.version)
 
 
-def _layer(layer: str | None, default: str | None) -> str | None:
+def choose_layer(project: Project, layer: str | None, default: str | None) -> str | None:
+    """Translate an export's --layer into what iter_records takes.
+
+    :raise InputError: for a name that is neither a keyword nor a coder of the project, listing
+        the layers there are (a typo must not silently export an empty dataset).
+    """
     if layer is None:
         return default
-    return LAYER_CHOICES.get(layer, layer)
+    if layer in LAYER_CHOICES:
+        return LAYER_CHOICES[layer]
+    coders = coder_layer_names(project)
+    if layer not in coders:
+        raise InputError(f"no layer {layer!r} in project {project.name!r}; choose one of "
+                         + ", ".join([*LAYER_CHOICES, *coders]))
+    return layer
+
+
+def coder_layer_names(project: Project) -> list[str]:
+    """Return the user names of the project's coders and of everyone with a layer in it."""
+    members = (db.select(User.username).join(Membership, Membership.user_id == User.id)
+               .where(Membership.project_id == project.id, Membership.role == "coder"))
+    with_layers = (db.select(User.username).join(Layer, Layer.user_id == User.id)
+                   .join(Document, Document.id == Layer.document_id)
+                   .where(Document.project_id == project.id))
+    names = db.session.execute(members.union(with_layers)).scalars()
+    return sorted(set(names) - set(LAYER_CHOICES))
 
 
 def _parse_split(split: str | None) -> tuple[int, int, int] | None:

@@ -20,7 +20,7 @@ from flask import Response, send_file, stream_with_context
 from annotator.formats import jsonl, native
 from annotator.formats.common import Stats, export_records
 from annotator.models import Project
-from annotator.services.exporting import LAYER_CHOICES, export_project
+from annotator.services.exporting import choose_layer, export_project
 from annotator.services.records import iter_records
 
 STREAMED = ("native", "jsonl")
@@ -48,27 +48,25 @@ def export_response(project: Project, fmt: str, layer: str | None, include_boile
     :raise AnnotatorError: (MissingExtra, a bad split, ...) before anything is sent.
     """
     if fmt == "native" or (fmt == "jsonl" and not split):
-        lines = _native_lines(project, layer) if fmt == "native" else _jsonl_lines(
-            project, layer, include_boilerplate, seed)
+        # Checked before streaming: an error once the download has begun would only cut it.
+        chosen = choose_layer(project, layer, None if fmt == "native" else "gold")
+        lines = _native_lines(project, chosen) if fmt == "native" else _jsonl_lines(
+            project, chosen, include_boilerplate, seed)
         response = Response(stream_with_context(lines), mimetype="application/octet-stream")
         return as_download(response, download_name(project, fmt, "jsonl"))
     return _zipped(project, fmt, layer, include_boilerplate, split, seed)
 
 
-def _layer(layer: str | None, default: str | None) -> str | None:
-    return default if layer is None else LAYER_CHOICES.get(layer, layer)
-
-
 def _native_lines(project: Project, layer: str | None):
     # Native is the backup: every layer and every paragraph unless a layer is chosen.
-    for record in iter_records(project, _layer(layer, None), include_boilerplate=True):
+    for record in iter_records(project, layer, include_boilerplate=True):
         buffer = io.StringIO()
         native.write([record], buffer)
         yield buffer.getvalue().encode("utf-8")
 
 
 def _jsonl_lines(project: Project, layer: str | None, include_boilerplate: bool, seed: int):
-    records = iter_records(project, _layer(layer, "gold"), include_boilerplate)
+    records = iter_records(project, layer, include_boilerplate)
     for _name, record in export_records(records, Stats(), include_boilerplate=include_boilerplate,
                                         split=None, seed=seed):
         for row in jsonl.rows(record):
