@@ -9,6 +9,7 @@ from itertools import combinations
 from annotator.agreement.coefficients import token_figures
 from annotator.agreement.matching import prf
 from annotator.agreement.pairs import (
+    AVERAGES,
     PairCounts,
     attribution_section,
     event_section,
@@ -17,18 +18,41 @@ from annotator.agreement.pairs import (
     pair_rows,
     span_section,
 )
-from annotator.agreement.records import group_documents
+from annotator.agreement.records import UNITS, group_documents
 from annotator.agreement.tokens import add_token_units
+from annotator.errors import InputError
+
+DEFAULT_UNIT, DEFAULT_AVERAGE = "part", "pooled"
 
 
-def compute_agreement(records: Iterable[Mapping], *, include_boilerplate: bool = False) -> dict:
+def compute_agreement(
+    records: Iterable[Mapping],
+    *,
+    include_boilerplate: bool = False,
+    unit: str = DEFAULT_UNIT,
+    average: str = DEFAULT_AVERAGE,
+) -> dict:
     """Compute inter-annotator agreement between the coder layers of native records.
 
+    `unit` ("part", "fragment" or "whole") says what one item to match is, `average` ("pooled"
+    or "pairs") how the pairs' and documents' counts become one figure.
     Returns a JSON-serialisable dict; docs/agreement.md defines every figure in it.
-    :raise InputError: when a record is malformed or a coder has two layers for one document.
+    :raise InputError: when a record is malformed, a coder has two layers for one document, or
+        the unit or average is unknown.
     """
+    check_convention(unit, average)
     with gc_paused():
-        return _compute(records, include_boilerplate)
+        return _compute(records, include_boilerplate, unit, average)
+
+
+def check_convention(unit: str, average: str) -> None:
+    """:raise InputError: for a unit or an average that is not one of the known names."""
+    if unit not in UNITS:
+        raise InputError(f"agreement: unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
+    if average not in AVERAGES:
+        raise InputError(
+            f"agreement: unknown average {average!r}; choose one of {', '.join(AVERAGES)}"
+        )
 
 
 @contextmanager
@@ -47,8 +71,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compute(records: Iterable[Mapping], include_boilerplate: bool) -> dict:
-    documents = group_documents(records)
+def _compute(records: Iterable[Mapping], include_boilerplate: bool, unit: str,
+             average: str) -> dict:
+    documents = group_documents(records, unit)
+    per_document = average == "pairs"
     pairs: dict[tuple[str, str], PairCounts] = {}
     units: dict[tuple, Counter] = {}
     layers_per_coder: Counter = Counter()
@@ -58,12 +84,12 @@ def _compute(records: Iterable[Mapping], include_boilerplate: bool) -> dict:
         names = sorted(doc.layers)
         for name in names:
             layers_per_coder[name] += 1
-            labels_per_coder.setdefault(name, []).extend(doc.layers[name].labels)
+            labels_per_coder.setdefault(name, []).extend(doc.layers[name].unit_labels)
         exact_f1s, overlap_f1s = [], []
         for a, b in combinations(names, 2):
             counts = pairs.get((a, b))
             if counts is None:
-                counts = pairs[a, b] = PairCounts()
+                counts = pairs[a, b] = PairCounts(unit, per_document)
             exact_f1, overlap_f1 = counts.add(doc.layers[a], doc.layers[b])
             exact_f1s.append(exact_f1)
             overlap_f1s.append(overlap_f1)
@@ -80,7 +106,7 @@ def _compute(records: Iterable[Mapping], include_boilerplate: bool) -> dict:
             }
         )
 
-    overall = merge(pairs.values())
+    overall = merge(pairs.values(), unit, per_document)
     spans_per_coder = {name: Counter(labels) for name, labels in labels_per_coder.items()}
     tokens = token_figures(units, include_boilerplate)
     compared = [row for row in rows if row["pairs"]]
@@ -88,6 +114,8 @@ def _compute(records: Iterable[Mapping], include_boilerplate: bool) -> dict:
     tokens["documents_without_text"] = sum(1 for row in compared if not row["text_known"])
     coders = sorted(layers_per_coder)
     return {
+        "unit": unit,
+        "average": average,
         "coders": coders,
         "n_documents": len(documents),
         "n_documents_compared": len(compared),

@@ -143,3 +143,21 @@ def part_overlap_matches(rest_a: Iterable[frozenset], rest_b: Iterable[frozenset
     if not xs or not ys:
         return 0
     return len(greedy_matches(xs, ys, part_overlap, part_size))
+
+
+def annotation_overlap_matches(rest_a: Iterable[tuple], rest_b: Iterable[tuple]) -> list[str]:
+    """Return the labels of overlap matches among (ranges, label) annotations left unmatched.
+
+    As for spans, only annotations with the same label can match; their ranges must share
+    characters (summed over all pairs of ranges), and matching is one-to-one as for parts.
+    """
+    groups: dict[str, tuple[list, list]] = {}
+    for ranges, label in rest_a:
+        groups.setdefault(label, ([], []))[0].append(ranges)
+    for ranges, label in rest_b:
+        if label in groups:
+            groups[label][1].append(ranges)
+    matched = []
+    for label, (xs, ys) in groups.items():
+        matched += [label] * part_overlap_matches(xs, ys)
+    return matched
