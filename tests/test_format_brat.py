@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.errors import InputError
 from annotator.formats import brat

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from seqeval.metrics import classification_report
 from seqeval.metrics.sequence_labeling import get_entities
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.formats import conll
 

@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.formats import csv_tables
 

@@ -4,7 +4,7 @@ import json
 
 import datasets
 import pytest
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.formats import hf
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.formats import jsonl
 

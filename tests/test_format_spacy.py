@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import DocBin
-from test_format_common import sample_records
+from tests.test_format_common import sample_records
 
 from annotator.formats import brat, spacy_docbin
 
