@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from annotator.agreement import AVERAGES, UNITS
 from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
@@ -206,15 +207,21 @@ def export_command(project_name, fmt, layer, out, include_boilerplate, split, se
 @main.command("agreement")
 @click.argument("project_name")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--unit", type=click.Choice(UNITS), default="part", show_default=True,
+              help="What one item is: part (spans one by one, an attribution's part as one "
+                   "item), fragment (every span), whole (an annotation with all its fragments).")
+@click.option("--average", type=click.Choice(AVERAGES), default="pooled", show_default=True,
+              help="pooled: counts summed over pairs and documents; pairs: mean of the F1 of "
+                   "each pair of coders on each document (docs/agreement.md).")
 @transactional(readonly=True)
-def agreement_command(project_name: str, as_json: bool) -> None:
+def agreement_command(project_name: str, as_json: bool, unit: str, average: str) -> None:
     """Print inter-annotator agreement."""
     import json
 
     from annotator.services.agreeing import project_agreement
     from annotator.services.projects import find_project
 
-    result = project_agreement(find_project(project_name))
+    result = project_agreement(find_project(project_name), unit=unit, average=average)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -6,7 +6,9 @@ docs/agreement.md says how each figure is computed.
 """
 
 from annotator.agreement.compute import compute_agreement
+from annotator.agreement.pairs import AVERAGES
+from annotator.agreement.records import UNITS
 from annotator.agreement.svg import agreement_svg
 from annotator.agreement.table import format_agreement_table
 
-__all__ = ["agreement_svg", "compute_agreement", "format_agreement_table"]
+__all__ = ["AVERAGES", "UNITS", "agreement_svg", "compute_agreement", "format_agreement_table"]

@@ -5,6 +5,16 @@ from collections.abc import Sequence
 from annotator.agreement.pairs import PARTS
 
 LOWEST_DOCUMENTS = 10
+UNIT_TEXT = {
+    "part": "spans one by one; each attribution's part (all its spans) as one item",
+    "fragment": "every span (fragment) is one unit",
+    "whole": "every annotation with all its fragments (one brat T) is one unit",
+}
+AVERAGE_TEXT = {
+    "pooled": "counts pooled over all pairs and documents (micro)",
+    "pairs": "mean of the F1 of every pair of coders on every document they share",
+}
+OVERALL = {"pooled": "all pairs (micro)", "pairs": "all pairs (mean)"}
 
 
 def fmt(value: float | None) -> str:
@@ -36,9 +46,9 @@ def pair_name(row: dict) -> str:
     return " / ".join(row["coders"])
 
 
-def with_overall(section: dict) -> list[dict]:
-    """Return a section's pair rows followed by its micro-averaged overall row."""
-    return [*section["pairs"], dict(section["overall"], coders=["all pairs (micro)"])]
+def with_overall(section: dict, average: str = "pooled") -> list[dict]:
+    """Return a section's pair rows followed by its overall row."""
+    return [*section["pairs"], dict(section["overall"], coders=[OVERALL[average]])]
 
 
 def format_agreement_table(result: dict) -> str:
@@ -48,6 +58,8 @@ def format_agreement_table(result: dict) -> str:
         f"Inter-annotator agreement. Coders: {', '.join(coders) or 'none'}. "
         f"Documents: {result['n_documents']}, with 2+ coder layers: "
         f"{result['n_documents_compared']}.",
+        f"Unit: {result['unit']} ({UNIT_TEXT[result['unit']]}). "
+        f"Average: {result['average']} ({AVERAGE_TEXT[result['average']]}).",
     ]
     if not result["spans"]["pairs"]:
         out.append("No document has two coder layers: nothing to compare.")
@@ -66,7 +78,10 @@ def format_agreement_table(result: dict) -> str:
 
 
 def spans_table(result: dict) -> list[str]:
-    rows = [(pair_name(r), r["documents"], *figures(r)) for r in with_overall(result["spans"])]
+    rows = [
+        (pair_name(r), r["documents"], *figures(r))
+        for r in with_overall(result["spans"], result["average"])
+    ]
     headers = (
         "pair",
         "docs",
@@ -108,27 +123,38 @@ def events_table(result: dict) -> list[str]:
         return [title, "  none annotated in the compared documents"]
     rows = [
         (pair_name(r), r["documents"], fmt(r["events"]["f1"]), fmt(r["arguments"]["f1"]))
-        for r in with_overall(result["events"])
+        for r in with_overall(result["events"], result["average"])
     ]
     return [title, *table(("pair", "docs", "event F1", "argument F1"), rows)]
 
 
 def attributions_table(result: dict) -> list[str]:
-    title = "Attributions (F1 per part, exact and overlap; whole = all three parts exact)"
-    overall = result["attributions"]["overall"]["whole"]
-    if not overall["n_reference"] + overall["n_other"]:
+    title = (
+        "Attributions (F1 per part, exact and overlap; all = the three parts' items together; "
+        "whole = all three parts exact)"
+    )
+    overall = result["attributions"]["overall"]
+    if not overall["whole"]["n_reference"] + overall["whole"]["n_other"]:
         return [title, "  none annotated in the compared documents"]
+    parts = (*PARTS, "all_parts")
     rows = [
         (
             pair_name(r),
             r["documents"],
-            *(fmt(r[p][kind]["f1"]) for p in PARTS for kind in ("exact", "overlap")),
+            *(fmt(r[p][kind]["f1"]) for p in parts for kind in ("exact", "overlap")),
             fmt(r["whole"]["f1"]),
         )
-        for r in with_overall(result["attributions"])
+        for r in with_overall(result["attributions"], result["average"])
     ]
-    headers = [f"{p} {kind}" for p in PARTS for kind in ("exact", "overlap")]
-    return [title, *table(("pair", "docs", *headers, "whole"), rows)]
+    headers = [f"{p.split('_')[0]} {kind}" for p in parts for kind in ("exact", "overlap")]
+    summary = ", ".join(
+        f"{p} {fmt(overall[p]['exact']['f1'])}" for p in (*PARTS, "all_parts")
+    ).replace("all_parts", "all three")
+    return [
+        title,
+        *table(("pair", "docs", *headers, "whole"), rows),
+        f"Exact F1, {OVERALL[result['average']]}: {summary}",
+    ]
 
 
 def coders_table(result: dict) -> list[str]:
