@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from annotator.agreement import AVERAGES, UNITS
+from annotator.cli_accounts import register as register_account_commands
 from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
@@ -77,13 +78,13 @@ def init_db() -> None:
 @transactional
 def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
     """Create a user account."""
-    from annotator.services.projects import create_user
+    from annotator.services.accounts import create_account
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = create_user(name, password, admin=admin)
+    user = create_account(None, name, password, admin=admin)
     click.echo(f"created user {user.username}" + (" (admin)" if admin else ""))
 
 
@@ -114,10 +115,14 @@ def create_project_command(name: str, codebook_path: str | None) -> None:
 @transactional
 def add_member_command(project_name: str, user_name: str, role: str) -> None:
     """Give a user a role in a project."""
-    from annotator.services.projects import add_member, find_project, find_user
+    from annotator.services.accounts import set_member_role
+    from annotator.services.projects import find_project, find_user
 
-    add_member(find_project(project_name), find_user(user_name), role)
+    set_member_role(None, find_project(project_name), find_user(user_name), role)
     click.echo(f"{user_name} is now {role} in {project_name}")
+
+
+register_account_commands(main, transactional)  # accounts and tokens: cli_accounts.py
 
 
 @main.command("assign")

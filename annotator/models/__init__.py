@@ -11,11 +11,12 @@ from annotator.models.annotations import (
 from annotator.models.audit import AuditEntry
 from annotator.models.documents import Assignment, Document, Paragraph, ParagraphNote
 from annotator.models.projects import Actor, ActorAlias, Codebook, Membership, Project
-from annotator.models.users import User
+from annotator.models.users import ApiToken, User
 
 __all__ = [
     "Actor",
     "ActorAlias",
+    "ApiToken",
     "Assignment",
     "Attribution",
     "AttributionPart",

@@ -5,11 +5,17 @@ Anything a user may not see is answered 404, exactly like a missing object, so t
 reveal whether something exists; a member whose role is too low for an action gets 403.
 """
 
-from flask import abort, g
-from flask_login import current_user
+from datetime import UTC, datetime, timedelta
 
+from flask import Request, abort, g
+from flask_login import current_user
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from annotator.database import sqlite_begin_mode
 from annotator.extensions import db
 from annotator.models import (
+    ApiToken,
     Assignment,
     Document,
     Layer,
@@ -19,10 +25,58 @@ from annotator.models import (
     Project,
     User,
 )
+from annotator.models.users import hash_token
 from annotator.services.annotating import find_layer
 from annotator.services.queues import project_has_assignments
 
 ROLE_RANK = {"coder": 1, "reviewer": 2, "manager": 3, "admin": 4}
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+def user_from_token(request: Request) -> User | None:
+    """Return the user an `Authorization: Bearer` token names (Flask-Login's request loader).
+
+    None for a missing, malformed, unknown or revoked token and for a deactivated user. The
+    lookup and the last-use time go through their own short transactions, before the request's
+    own session begins: a read-only request never writes in its transaction, and on SQLite a
+    write never waits for a lock that its own request already holds.
+    """
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret or len(secret) > 200 or not secret.isascii():
+        return None
+    reading = sqlite_begin_mode.set("DEFERRED")
+    try:
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
+                       User.active.is_(True))).first()
+    finally:
+        sqlite_begin_mode.reset(reading)
+    if row is None:
+        return None
+    _record_use(row.id, row.last_used_at)
+    user = db.session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def _record_use(token_id: int, last_used: datetime | None) -> None:
+    now = datetime.now(UTC)
+    if last_used is not None:
+        last_used = last_used if last_used.tzinfo else last_used.replace(tzinfo=UTC)
+        if now - last_used < TOKEN_USE_RESOLUTION:
+            return
+    writing = sqlite_begin_mode.set("IMMEDIATE")
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == token_id)
+                               .values(last_used_at=now))
+    except OperationalError:
+        pass  # a busy database: the time is a hint, and the request itself must go on
+    finally:
+        sqlite_begin_mode.reset(writing)
 
 
 def membership_role(user, project: Project) -> str | None:

@@ -9,6 +9,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -20,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.extensions import csrf, db, limiter, login_manager
 from annotator.models import User
-from annotator.models.users import hash_token
+from annotator.web.access import user_from_token
 from annotator.web.errors import is_api_request, json_error
 from annotator.web.forms import LoginForm, LogoutForm
 
@@ -96,24 +97,13 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=target))
 
 
-def _authenticate_token(header: str):
-    """Sign the request in with an API token (this request only: no session is made)."""
-    scheme, _, token = header.partition(" ")
-    user = None
-    if scheme.lower() == "bearer" and token.strip():
-        user = db.session.execute(
-            db.select(User).where(User.api_token_hash == hash_token(token.strip()))
-        ).scalar_one_or_none()
-    if user is None or not user.active:
-        return json_error(401, "invalid_token", "The API token is not valid.")
-    login_manager._update_request_context_with_user(user)
-    return None
-
-
 def init_app(app: Flask) -> None:
     """Set up the login manager, API-token sign-in and the CSRF check."""
     login_manager.login_view = "auth.login"
     login_manager.unauthorized_handler(_unauthorized)
+    # Flask-Login asks the request loader when the session names nobody; for a request that
+    # carries a token the session is ignored (hooks.py), so the token alone decides.
+    login_manager.request_loader(user_from_token)
     # Flask-WTF's own hook cannot tell token requests apart, so this hook does its job instead,
     # honouring WTF_CSRF_ENABLED, WTF_CSRF_CHECK_DEFAULT as configured and @csrf.exempt.
     check_default = app.config["WTF_CSRF_CHECK_DEFAULT"]
@@ -124,11 +114,15 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             request.max_content_length = app.config.get(
                 "API_MAX_CONTENT_LENGTH", API_MAX_CONTENT_LENGTH)
-            header = request.headers.get("Authorization")
-            if header is not None:
+            if "Authorization" in request.headers:
                 # A cross-site page cannot attach this header, so token requests need no CSRF
-                # token; the session cookie is ignored for them.
-                return _authenticate_token(header)
+                # token; the session cookie is ignored for them, and no session is made.
+                g.token_request = True
+                if not current_user.is_authenticated:
+                    return json_error(401, "invalid_token",
+                                      "The API token is not valid (unknown, revoked, or its "
+                                      "user is deactivated).")
+                return None
         if check_default and app.config["WTF_CSRF_ENABLED"]:
             csrf.protect(apply_exemptions=True)
         return None

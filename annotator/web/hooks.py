@@ -1,6 +1,6 @@
 """Request hooks: the user loader, read-only transactions for safe methods, security headers."""
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from annotator.database import sqlite_begin_mode
 from annotator.extensions import db, login_manager
@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
         from annotator.models import User
 
         user_id, _, nonce = session_id.partition(":")
+        if g.get("token_request"):
+            return None  # an API token decides who this is (access.user_from_token)
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
