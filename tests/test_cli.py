@@ -49,12 +49,14 @@ def test_native_export_and_import_through_the_command_line(runner, app, tmp_path
         assert run(runner, "create-project", name).exit_code == 0
     native_in = tmp_path / "in.jsonl"
     native_in.write_text(json.dumps(sample_record()) + "\n", encoding="utf-8")
-    result = run(runner, "import", "Source", str(native_in), "--format", "native")
+    result = run(runner, "import", "Source", str(native_in), "--format", "native",
+                 "--create-coders")
     assert result.exit_code == 0, result.output
     assert "created inactive accounts for imported coders: coder1" in result.output
     out = tmp_path / "out.jsonl"
     result = run(runner, "export", "Source", "--format", "native", "--out", str(out))
     assert result.exit_code == 0, result.output
+    assert run(runner, "add-member", "Target", "coder1", "--role", "coder").exit_code == 0
     result = run(runner, "import", "Target", str(out), "--format", "native")
     assert result.exit_code == 0, result.output
     again = tmp_path / "again.jsonl"

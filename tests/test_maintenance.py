@@ -13,7 +13,7 @@ from tests.test_native import sample_record
 
 
 def _seed():
-    RecordStore(make_project()).add_all([(sample_record(), "t", 1)])
+    RecordStore(make_project(), create_coders=True).add_all([(sample_record(), "t", 1)])
     db.session.commit()
 
 

@@ -5,13 +5,15 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.formats import native
+from annotator.models import User
 from annotator.services.intake import import_files
 from annotator.services.records import iter_records
 from annotator.services.storing import RecordStore
-from tests.helpers import make_project
+from tests.helpers import add_member, make_project
 
 PARAGRAPHS = [
     "Cafe\u0301 owners 😀 said 👩‍❤️‍👩 Zelensky met Erdoğan in Istanbul.",
@@ -71,14 +73,16 @@ def _export(project) -> str:
 
 def test_export_then_import_into_a_new_project_gives_the_same_annotations(app, tmp_path):
     source = make_project("source")
-    RecordStore(source).add_all([(sample_record("coder1"), "t", 1),
-                                 (sample_record("gold"), "t", 2)])
+    RecordStore(source, create_coders=True).add_all([(sample_record("coder1"), "t", 1),
+                                                     (sample_record("gold"), "t", 2)])
     db.session.commit()
     exported = _export(source)
     path = tmp_path / "export.jsonl"
     path.write_text(exported, encoding="utf-8")
 
     target = make_project("target")
+    add_member(target, db.session.execute(select(User).where(User.username == "coder1"))
+               .scalar_one())
     report = import_files(target, [path], "native")
     db.session.commit()
     assert report["documents"] == 1 and report["layers"] == 2 and report["spans"] == 24
@@ -118,7 +122,7 @@ def test_a_bad_record_is_refused_with_its_line_and_nothing_is_stored(app, tmp_pa
 
 def test_importing_over_an_annotated_layer_is_refused(app, tmp_path):
     project = make_project()
-    RecordStore(project).add_all([(sample_record(), "t", 1)])
+    RecordStore(project, create_coders=True).add_all([(sample_record(), "t", 1)])
     path = tmp_path / "again.jsonl"
     path.write_text(json.dumps(sample_record()) + "\n", encoding="utf-8")
     try:
@@ -166,7 +170,7 @@ def random_record(draw):
 def test_random_documents_round_trip_through_native(app, tmp_path, record):
     db.session.rollback()
     project = make_project(f"p{id(record)}")
-    RecordStore(project).add_all([(record, "t", 1)])
+    RecordStore(project, create_coders=True).add_all([(record, "t", 1)])
     (line,) = _export(project).splitlines()
     exported = json.loads(line)
     assert exported["paragraphs"] == record["paragraphs"]

@@ -6,7 +6,8 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Assignment, Project
 from annotator.services.storing import RecordStore
-from tests.web_fixtures import PARAGRAPHS, browser, world  # noqa: F401
+from tests.helpers import add_member
+from tests.web_fixtures import PARAGRAPHS, browser, make_fast_user, world  # noqa: F401
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -24,6 +25,8 @@ def record(name, label):
 @pytest.fixture
 def two_layers(app, world):
     project = db.session.get(Project, world.p1)
+    # A name create-user would refuse, as an account made before the rules (or by SQL) has.
+    add_member(project, make_fast_user(HOSTILE))
     RecordStore(project).add_all([(record("coderA", "LOCATION"), "a", 1),
                                   (record(HOSTILE, "TIME"), "b", 1)])
     db.session.commit()

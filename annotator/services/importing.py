@@ -190,10 +190,14 @@ class _Reader:
             self.fail(InputError("no such file", file=file))
             return
         first_error = len(self.errors)
+        records = 0
         try:
             for record in READERS[fmt].read(path):
+                records += 1
                 if self.check_id(record, file) and not self.errors:
                     self.checked.add(record)
+            if not records:
+                self.fail(InputError("the file holds no articles (it is empty)", file=file))
         except (InputError, InputErrors) as error:
             for single in unpack(error):
                 self.fail(single)

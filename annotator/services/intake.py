@@ -26,9 +26,11 @@ class PreparedImport:
         self.paths, self.fmt, self.articles = paths, fmt, articles
 
     def store(self, project: Project, progress: Callable[[int], None] | None = None,
-              actor: User | None = None) -> dict:
+              actor: User | None = None, create_coders: bool = False) -> dict:
         """Store everything in the caller's transaction (which commits or rolls back).
 
+        Layers must name members of the project; with `create_coders`, a name no account
+        holds becomes a new inactive coder account (storing.RecordStore).
         :raise InputError | InputErrors: for anything the database refuses (ids taken since
             the check; every problem of annotated files, which are checked as they are stored).
         """
@@ -36,7 +38,8 @@ class PreparedImport:
             from annotator.services.importing import insert_articles
 
             return insert_articles(project, self.articles, progress)
-        return RecordStore(project, actor).add_all(_annotated_records(self.paths, self.fmt))
+        store = RecordStore(project, actor, create_coders=create_coders)
+        return store.add_all(_annotated_records(self.paths, self.fmt))
 
     def close(self) -> None:
         """Drop the checked articles' temporary file."""
@@ -66,10 +69,10 @@ def prepare_import(project: Project, paths: list[Path], fmt: str | None = None) 
 
 
 def import_files(project: Project, paths: list[Path], fmt: str | None = None,
-                 progress=None, actor: User | None = None) -> dict:
+                 progress=None, actor: User | None = None, create_coders: bool = False) -> dict:
     """Import every file in one all-or-nothing run (the caller commits or rolls back)."""
     with prepare_import(project, paths, fmt) as prepared:
-        return prepared.store(project, progress, actor)
+        return prepared.store(project, progress, actor, create_coders)
 
 
 def _guess(paths: list[Path]) -> str | None:
@@ -83,17 +86,31 @@ def _guess(paths: list[Path]) -> str | None:
 
 
 def _annotated_records(paths: list[Path], fmt: str):
-    """Yield (record, file name, line) from every file."""
+    """Yield (record, file name, line) from every file.
+
+    :raise InputError: for a file that holds no record at all (an empty import is a mistake).
+    """
     if fmt == "native":
         from annotator.formats import native
 
         for path in paths:
+            empty = True
             for record, line in native.read(path):
+                empty = False
                 yield record, path.name, line
+            _refuse_empty(path, empty)
         return
     from annotator.formats.registry import importer
 
     reader = importer(fmt)
     for path in paths:
+        empty = True
         for record in reader.read(path):
+            empty = False
             yield record, record.pop("_file", path.name), record.pop("_line", None)
+        _refuse_empty(path, empty)
+
+
+def _refuse_empty(path: Path, empty: bool) -> None:
+    if empty:
+        raise InputError("the file holds no documents (it is empty)", file=path.name)

@@ -1,5 +1,10 @@
 """Store native records (from a native, brat, doccano or Label Studio import) in a project.
 
+An import never changes who belongs to the project: a layer must name a member of it (or
+"gold"). Only when asked (`create_coders`) does a name that no account holds become a new
+inactive account, made a coder of this project, both in the audit log; an account that
+exists is never enrolled, and the messages are the same whether a name exists elsewhere or not.
+
 Never commits: the caller owns the transaction, so a failed run leaves the database unchanged.
 """
 
@@ -8,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import insert, select
 
-from annotator.errors import InputError, InputErrors
+from annotator.errors import Conflict, InputError, InputErrors
 from annotator.extensions import db
 from annotator.models import (
     Attribution,
@@ -32,8 +37,9 @@ MAX_ERRORS = 50
 class RecordStore:
     """Write records of one import run into a project, checking each before writing it."""
 
-    def __init__(self, project: Project, actor: User | None = None):
+    def __init__(self, project: Project, actor: User | None = None, create_coders: bool = False):
         self.project = project
+        self.create_coders = create_coders
         self.book = project.codebook.content
         self.codebook_version = project.codebook.version
         self.actor = actor
@@ -133,23 +139,53 @@ class RecordStore:
 
     def _user_id(self, name: str) -> int:
         if name not in self.users:
-            query = select(User).where(User.username == name)
-            user = db.session.execute(query).scalar_one_or_none()
-            if user is None:
-                # A coder known only from imported files (brat, Label Studio): an account that
-                # cannot sign in until an admin sets a password and activates it.
-                user = User(username=name, active=False)
-                user.set_password(secrets.token_urlsafe(24))
-                db.session.add(user)
-                db.session.flush()
-                self.created_users.append(name)
-            if db.session.execute(select(Membership).where(
-                Membership.project_id == self.project.id, Membership.user_id == user.id
-            )).scalar_one_or_none() is None:
-                db.session.add(Membership(project_id=self.project.id, user_id=user.id,
-                                          role="coder"))
-            self.users[name] = user.id
+            member = db.session.execute(
+                select(User.id).join(Membership, Membership.user_id == User.id)
+                .where(User.username == name, Membership.project_id == self.project.id)
+            ).scalar_one_or_none()
+            self.users[name] = member if member is not None else self._new_coder(name)
         return self.users[name]
+
+    def _new_coder(self, name: str) -> int:
+        """Make a new inactive account for a layer's name, a coder of this project only.
+
+        :raise InputError: unless the import asked for new accounts and the name is free and
+            follows create-user's rules.
+        """
+        from annotator.services.projects import create_user
+
+        if not self.create_coders:
+            raise InputError(
+                f"layer {name!r} is not a member of project {self.project.name!r}: add the "
+                "coder to the project first, or ask the import to create new coder accounts "
+                "(--create-coders; on the import page, its check box)")
+        if name != name.strip():
+            raise InputError(f"layer {name!r}: a user name must be 1-80 characters without "
+                             "spaces")
+        try:
+            # create-user's own rules (length, spaces, reserved names, taken names): the same
+            # answer on every database, before any constraint could refuse the row.
+            user = create_user(name, secrets.token_urlsafe(24))
+        except Conflict:
+            raise InputError(f"layer {name!r} cannot be a new account: the name is taken; "
+                             "add its coder to the project first") from None
+        except InputError as error:
+            raise InputError(f"layer {name!r}: {error.message}") from None
+        # No sign-in until an admin sets a password and activates the account.
+        user.active = False
+        db.session.add(Membership(project_id=self.project.id, user_id=user.id, role="coder"))
+        actor_id = self.actor.id if self.actor else None
+        db.session.add_all([
+            AuditEntry(user_id=actor_id, project_id=self.project.id, action="create_user",
+                       target_type="user", target_uid=str(user.id),
+                       after={"username": name, "active": False, "by": "import"}),
+            AuditEntry(user_id=actor_id, project_id=self.project.id, action="add_member",
+                       target_type="membership", target_uid=str(user.id),
+                       after={"username": name, "role": "coder", "by": "import"}),
+        ])
+        db.session.flush()
+        self.created_users.append(name)
+        return user.id
 
     def _new_layer(self, document_id: int, name: str) -> Layer:
         user_id = None if name == "gold" else self._user_id(name)

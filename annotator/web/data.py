@@ -50,6 +50,8 @@ def _strip(value):
 class ImportForm(FlaskForm):
     files = MultipleFileField("Files", validators=[FileRequired("Choose at least one file.")])
     format = SelectField("Format", default="")
+    create_coders = BooleanField("Create a new inactive coder account for each layer that "
+                                 "names no member (annotated files)")
     submit = SubmitField("Import")
 
     def __init__(self, *args, **kwargs):
@@ -106,7 +108,8 @@ def import_page(project_id: int):
                     db.session.rollback()  # ends the reading transaction: nothing was written
                     sqlite_begin_mode.set("IMMEDIATE")
                     project = access.get_project_or_404(project_id, "manager")
-                    report = prepared.store(project, actor=current_user)
+                    report = prepared.store(project, actor=current_user,
+                                            create_coders=form.create_coders.data)
             except AnnotatorError as error:
                 db.session.rollback()
                 found = problems(error, shown)

@@ -39,6 +39,8 @@ def doc(app):
     project = make_project()
     users = {name: make_user(name) for name in ("alice", "bob", "rev")}
     add_member(project, users["rev"], "reviewer")
+    add_member(project, users["alice"])
+    add_member(project, users["bob"])
     document = make_document(project, "swap", [TEXT], title="Prisoner exchange")
     RecordStore(project).add_all([(coder_record("alice", "ACTOR", True), "a", 1),
                                   (coder_record("bob", "LOCATION", False), "b", 1)])
