@@ -11,7 +11,7 @@ from annotator.errors import InputError
 from annotator.extensions import db
 from annotator.models import Assignment, Document, Membership, Project, User
 from annotator.services.agreeing import project_agreement
-from annotator.services.assigning import assign_documents
+from annotator.services.assigning import assign_documents, count_unassigned
 from annotator.web import access
 from annotator.web.review import bp
 
@@ -62,14 +62,6 @@ def _coders(project: Project) -> list[tuple[str, int]]:
     ).all()]
 
 
-def _unassigned(project: Project) -> int:
-    assigned = db.select(Assignment.document_id)
-    return db.session.execute(
-        db.select(db.func.count(Document.id)).where(
-            Document.project_id == project.id, Document.id.not_in(assigned))
-    ).scalar_one()
-
-
 @bp.route("/projects/<int:project_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign(project_id: int):
@@ -88,8 +80,10 @@ def assign(project_id: int):
         else:
             db.session.commit()
             loads = ", ".join(f"{name} {n}" for name, n in report["per_coder"].items())
+            kept = (f" {report['kept']} kept by coders who had started them."
+                    if report["kept"] else "")
             flash(f"Assigned {report['documents']} documents ({report['assignments']} "
-                  f"assignments): {loads}.", "success")
+                  f"assignments): {loads}.{kept}", "success")
             return redirect(url_for("review.assign", project_id=project.id))
     return render_template("review/assign.html", project=project, form=form,
-                           unassigned=_unassigned(project), coders=coders)
+                           unassigned=count_unassigned(project), coders=coders)
