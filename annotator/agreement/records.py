@@ -27,7 +27,7 @@ NONE: Part = frozenset()
 # part: spans one by one, an attribution's part (all its spans) as one item per attribution;
 # fragment: every span is a unit; whole: every annotation (all its fragments) is a unit.
 UNITS = ("part", "fragment", "whole")
-PIECE_ID = re.compile(r"(.+)\.[0-9]+")  # the importers' ids for pieces of one annotation: T3.1, T3.2
+PIECE_ID = re.compile(r"(.+)\.[0-9]+")  # importers' ids for pieces of one annotation: T3.1, T3.2
 
 
 @dataclass(slots=True)

@@ -1,9 +1,10 @@
 """Project pages of the review blueprint: agreement figures, and assigning documents to coders."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, SubmitField
+from wtforms import IntegerField, SelectField, SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from annotator.agreement import agreement_svg, format_agreement_table
@@ -18,12 +19,34 @@ from annotator.web.review import bp
 LOWEST_SHOWN = 50  # documents listed on the agreement page, lowest agreement first
 
 
+class AgreementForm(FlaskForm):
+    """The agreement convention, read from the query string (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    unit = SelectField("Unit", default="part", choices=[
+        SelectChoice("part", "part: spans one by one, an attribution's part as one item "
+                             "(default)"),
+        SelectChoice("fragment", "fragment: every span is a unit"),
+        SelectChoice("whole", "whole: an annotation with all its fragments (a brat T) is a unit"),
+    ])
+    average = SelectField("Average", default="pooled", choices=[
+        SelectChoice("pooled", "pooled: counts summed over pairs and documents (default)"),
+        SelectChoice("pairs", "pairs: mean F1 of each pair of coders on each document"),
+    ])
+
+
 @bp.get("/projects/<int:project_id>/agreement")
 @login_required
 def agreement(project_id: int):
     """Show inter-annotator agreement, with the least agreed documents linked to their review."""
     project = access.get_project_or_404(project_id, "reviewer")
-    result = project_agreement(project)
+    form = AgreementForm(request.args)
+    if not form.validate():
+        return render_template("review/agreement.html", project=project, form=form,
+                               result=None), 400
+    result = project_agreement(project, unit=form.unit.data, average=form.average.data)
     documents = dict(db.session.execute(
         db.select(Document.external_id, Document.id).where(Document.project_id == project.id)
     ).all())
@@ -31,7 +54,7 @@ def agreement(project_id: int):
               for row in result["documents"] if row["pairs"]][:LOWEST_SHOWN]
     # agreement_svg escapes every text it writes (names, labels, figures): safe to embed.
     charts = [agreement_svg(result, "labels"), agreement_svg(result, "kappa")]
-    return render_template("review/agreement.html", project=project, result=result,
+    return render_template("review/agreement.html", project=project, form=form, result=result,
                            lowest=lowest, charts=charts, text=format_agreement_table(result))
 
 
