@@ -6,10 +6,12 @@ Pure: no Flask, no database. Every error names the field's path and the problem,
 
 import json
 import re
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import re2
 import yaml
 
 from annotator.errors import InputError
@@ -17,7 +19,7 @@ from annotator.errors import InputError
 LABEL_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-ATTRIBUTE_TYPES = ("choice", "string", "actor")
+ATTRIBUTE_TYPES = ("choice", "string", "actor", "boolean")
 
 
 class CodebookError(InputError):
@@ -50,6 +52,14 @@ def load_codebook(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read codebook: {error}", file=str(path)) from None
+    if path.suffix == ".conf":  # a brat project's annotation.conf
+        from annotator.formats.brat_conf import read_conf
+
+        data = read_conf(text, file=path.name, name=path.parent.name or "brat")
+        try:
+            return validate(data)
+        except CodebookError as error:
+            raise CodebookError(error.problems, file=str(path)) from None
     try:
         # safe_load never builds Python objects, whatever tags the file carries.
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -84,11 +94,25 @@ def validate(data: Any) -> dict:
         },
         "guidelines": _guidelines(data.get("guidelines", []), problems),
     }
+    if data.get("brat_names") is not None:  # how the brat export spells the names
+        book["brat_names"] = _brat_names(data["brat_names"], problems)
     if isinstance(book["version"], bool) or not isinstance(book["version"], int):
         problems.append("version: must be an integer")
     if problems:
         raise CodebookError(problems)
     return book
+
+
+def _brat_names(names: Any, problems: list[str]) -> dict:
+    if not isinstance(names, dict) or not all(
+        isinstance(table, dict) and all(isinstance(k, str) and isinstance(v, str) and v
+                                        and not any(c.isspace() for c in v)
+                                        for k, v in table.items())
+        for table in names.values()
+    ):
+        problems.append("brat_names: must map kinds to {name: brat name without spaces}")
+        return {}
+    return names
 
 
 def _text(data: dict, key: str, default: str, problems: list[str]) -> str:
@@ -167,10 +191,9 @@ def _attributes(fields: Any, where: str, problems: list[str]) -> list[dict]:
             values = []
         pattern = field.get("pattern")
         if pattern is not None:
-            try:
-                re.compile(pattern)
-            except (re.error, TypeError):
-                problems.append(f"{here}.pattern: {pattern!r} is not a regular expression")
+            problem = pattern_problem(pattern)
+            if problem:
+                problems.append(f"{here}.pattern: {pattern!r} {problem}")
                 pattern = None
         result.append(
             {
@@ -262,13 +285,38 @@ def attribute_problems(fields: list[dict], attrs: Any, where: str) -> list[str]:
             if field["type"] == "actor":
                 if isinstance(item, bool) or not isinstance(item, int):
                     problems.append(f"{where}.{name}: must be an actor id")
+            elif field["type"] == "boolean":
+                if not isinstance(item, bool):
+                    problems.append(f"{where}.{name}: must be true or false")
             elif not isinstance(item, str):
                 problems.append(f"{where}.{name}: must be text")
             elif field["type"] == "choice" and item not in field["values"]:
                 problems.append(f"{where}.{name}: {item!r} is not one of the allowed values")
-            elif field["pattern"] and not re.match(field["pattern"], item):
+            elif field["pattern"] and not _compiled(field["pattern"]).match(item):
                 problems.append(f"{where}.{name}: {item!r} does not match {field['pattern']}")
     return problems
+
+
+def pattern_problem(pattern: Any) -> str | None:
+    """Return why `pattern` cannot check attribute values, or None."""
+    if not isinstance(pattern, str):
+        return "is not a regular expression"
+    try:
+        _compiled(pattern)
+    except re2.error as error:
+        reason = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else ""
+        return (f"is not a regular expression that runs in linear time ({reason}); "
+                "backreferences and lookarounds are not supported")
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str):
+    # RE2 matches in time linear in the value, whatever the pattern: a pattern such as
+    # ^(a+)+$ would take Python's backtracking engine minutes on a 34-character value.
+    options = re2.Options()
+    options.log_errors = False  # the refusal is reported to the user, not to stderr
+    return re2.compile(pattern, options)
 
 
 def label_names(book: dict) -> set[str]:
