@@ -3,7 +3,8 @@
 Roles rank anonymous < user (signed in, member of another project only) < coder < reviewer <
 manager < admin (a site admin, member of nothing). What each role gets follows from one rule:
 - anonymous: pages answer 302 to the sign-in page, /api answers 401, unless the route is public;
-- a non-member gets 404, exactly as for a missing object, unless the route needs no project;
+- a non-member gets 404, exactly as for a missing object, unless the route needs no project
+  (then `others` says what they get);
 - a member below the route's role gets `below` (403, or 404 where even the object's existence
   is hidden from them), any role in `others` what it says there;
 - everyone else gets one of the `ok` statuses.
@@ -37,6 +38,9 @@ CHANGE = {"change_id": "walk-{role}", "base_version": "{own_version}", "changes"
                                 "label": "ACTOR"}}]}
 GOLD_CHANGE = {**CHANGE, "base_version": "{gold_version}"}
 NOT_ASSIGNED = {"reviewer": 403, "manager": 403, "admin": 403}
+# The accounts area needs no project: a coder of another project is refused like any coder.
+ACCOUNTS = {"nonmember": 403}
+NEW_PASSWORD = {"password": "walk password {role}", "confirm": "walk password {role}"}
 
 PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("auth.login", "GET"): (Rule("public", "/auth/login", ok=(200, 302),
@@ -44,9 +48,47 @@ PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("auth.login", "POST"): (Rule("public", "/auth/login", ok=(200, 302),
                                   form={"username": "nobody", "password": "wrong"}),),
     ("auth.logout", "POST"): (Rule("user", "/auth/logout", ok=(302,), form={}),),
+    ("accounts.own", "GET"): (Rule("user", "/account"),),
+    ("accounts.own_password", "POST"): (
+        Rule("user", "/account/password", ok=(302,), form={"current": "wrong", **NEW_PASSWORD},
+             note="one's own, with the current password"),),
+    ("accounts.own_new_token", "POST"): (Rule("user", "/account/tokens", form={"name": "walk"},
+                                              note="for oneself; shown once"),),
+    ("accounts.own_revoke_token", "POST"): (
+        Rule("user", "/account/tokens/revoke", ok=(302,), form={"token": "0"},
+             note="one's own tokens only"),),
+    ("accounts.index", "GET"): (Rule("manager", "/accounts", others=ACCOUNTS,
+                                     note="site admins, and managers of any project"),),
+    ("accounts.create", "POST"): (
+        Rule("manager", "/accounts", ok=(302,), others=ACCOUNTS,
+             form={"username": "walk-{role}", **NEW_PASSWORD}),),
+    ("accounts.account", "GET"): (
+        Rule("manager", "/accounts/{coderA}", others=ACCOUNTS,
+             note="managers: accounts that are only in projects they manage"),),
+    ("accounts.set_active", "POST"): (
+        Rule("manager", "/accounts/{coderA}/active", ok=(302,), others=ACCOUNTS,
+             form={"active": "no"}, note="deactivate"),
+        Rule("manager", "/accounts/{coderA}/active", ok=(302,), others=ACCOUNTS,
+             form={"active": "yes"}, note="activate")),
+    ("accounts.reset_password", "POST"): (
+        Rule("manager", "/accounts/{coderA}/password", ok=(302,), others=ACCOUNTS,
+             form=NEW_PASSWORD),),
+    ("accounts.revoke_token", "POST"): (
+        Rule("manager", "/accounts/{coderA}/tokens/revoke", ok=(302,), others=ACCOUNTS,
+             form={"token": "0"}),),
     ("projects.index", "GET"): (Rule("user", "/"),),
     ("projects.project", "GET"): (Rule("coder", "/projects/{p1}"),),
     ("projects.next_document", "GET"): (Rule("coder", "/projects/{p1}/next", ok=(302,)),),
+    ("projects.add_member", "POST"): (
+        Rule("manager", "/projects/{p1}/members", ok=(302,),
+             form={"username": "coderB", "role": "coder"}),),
+    ("projects.change_role", "POST"): (
+        Rule("manager", "/projects/{p1}/members/role", ok=(302,),
+             form={"username": "coderC", "role": "reviewer"},
+             note="a manager's role is a site admin's to change"),),
+    ("projects.remove_member", "POST"): (
+        Rule("manager", "/projects/{p1}/members/remove", ok=(302,), form={"username": "coderC"},
+             note="the member's work stays"),),
     ("annotate.page", "GET"): (Rule("coder", "/documents/{doc1}/annotate"),),
     ("api.openapi", "GET"): (Rule("public", "/api/openapi.json"),),
     ("api.read_layer", "GET"): (
@@ -131,7 +173,7 @@ def expected(rule: Rule, role: str, api: bool) -> tuple[int, ...]:
     if role == "anonymous":
         return (401,) if api else (302,)
     if role == "nonmember":
-        return (404,)
+        return (rule.others.get(role, 404),)
     return (rule.others.get(role, rule.below),)
 
 

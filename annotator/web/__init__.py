@@ -7,13 +7,14 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Register blueprints, error handlers, the user loader and request hooks."""
-    from annotator.web import api, api_suggestions, auth, errors, hooks, projects
+    from annotator.web import accounts, api, api_suggestions, auth, errors, hooks, projects
 
     hooks.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(projects.bp, url_prefix="")
+    app.register_blueprint(accounts.bp, url_prefix="")  # /account and /accounts
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(api_suggestions.bp, url_prefix="/api")
     app.register_blueprint(importlib.import_module("annotator.web.review").bp)  # review.py
