@@ -7,7 +7,7 @@ import { Api, isSignedOut } from "./lib/api.js";
 import { fill, h, isTyping } from "./lib/dom.js";
 import { editor } from "./lib/review-editor.js";
 import { noteField, openForm } from "./lib/review-forms.js";
-import { paragraphSection, renderCoders } from "./lib/review-render.js";
+import { paragraphRows, renderCoders } from "./lib/review-render.js";
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($("page-data").textContent);
@@ -122,9 +122,32 @@ function render() {
     + `Disagreements open: ${conflicts.open} of ${conflicts.total}.${blockers}`;
   $("accept-agreed").disabled = agreed.open === 0;
   renderCoders($("coders"), review);
-  const ctx = { colours, accept: acceptItem, choose, edit: openEditor, reject: rejectItem, note: openNote };
-  fill($("paragraphs"), review.paragraphs.map((p) => paragraphSection(p, review, ctx)));
+  const ctx = { colours, say, accept: acceptItem, choose, edit: openEditor, reject: rejectItem, note: openNote };
+  fill($("paragraphs"), paragraphRows(review, ctx));
   if (focused) focusItem(focused);
+}
+
+/** Light up in the text the marks the focused item stands on. */
+function highlight(item) {
+  for (const el of document.querySelectorAll(".rv-mark.rv-hl")) el.classList.remove("rv-hl");
+  const section = item?.closest(".rv-para");
+  if (!section) return;
+  const keys = new Set((item.dataset.keys || "").split(" ").filter(Boolean));
+  for (const el of section.querySelectorAll(".rv-mark")) if (keys.has(el.dataset.key)) el.classList.add("rv-hl");
+}
+
+/** A click on a mark in the text goes to the item that decides it. */
+function itemForMark(mark) {
+  const section = mark.closest(".rv-para");
+  const items = [...section.querySelectorAll(".rv-item")];
+  return items.find((el) => el.dataset.id === mark.dataset.target)
+    || items.find((el) => (el.dataset.keys || "").split(" ").includes(mark.dataset.key));
+}
+
+/** Keep focused items clear of the sticky bar, however tall it wraps. */
+function fitBar() {
+  const height = Math.ceil($("review").querySelector(".rv-bar").getBoundingClientRect().height);
+  document.documentElement.style.setProperty("--rv-bar", `${height}px`);
 }
 
 // ---- decisions -----------------------------------------------------------------------------
@@ -149,7 +172,10 @@ async function rejectItem(target) {
 }
 
 function formIn(target, title, fields, onSave) {
-  const slot = document.querySelector(`.rv-item[data-id="${CSS.escape(target.id)}"] .rv-slot`);
+  // A card has its own slot; an agreed chip's form goes in its paragraph's action bar.
+  const item = document.querySelector(`.rv-item[data-id="${CSS.escape(target.id)}"]`);
+  const slot = item?.querySelector(".rv-slot") || item?.closest(".rv-agreed-block")?.querySelector(".rv-chipbar .rv-slot");
+  if (!slot) return;
   openForm(slot, title, fields, onSave, () => focusItem(target.id));
 }
 
@@ -203,6 +229,17 @@ if (data.urls.gold) {
   $("gold-link").href = data.urls.gold;
   $("gold-link").hidden = false;
 }
+
+document.addEventListener("focusin", (event) => {
+  const item = event.target.closest?.(".rv-item");
+  if (item) highlight(item);
+});
+$("paragraphs").addEventListener("click", (event) => {
+  const mark = event.target.closest?.(".rv-mark");
+  if (!mark || window.getSelection().toString()) return;
+  itemForMark(mark)?.focus();
+});
+new ResizeObserver(fitBar).observe($("review").querySelector(".rv-bar"));
 
 document.addEventListener("keydown", (event) => {
   if (!review || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
