@@ -388,3 +388,99 @@ def test_suggestions_on_a_polnear_article_reach_measured_precision_and_recall(sh
     for kind, (precision, recall) in FLOORS.items():
         assert rates[kind]["exact"]["precision"] >= precision, kind
         assert rates[kind]["exact"]["recall"] >= recall, kind
+
+
+# --- adversarial paragraphs ---------------------------------------------------------------------
+
+MEGABYTE = 1_000_000
+
+
+def _fill(unit: str, head: str = "", tail: str = "") -> str:
+    size = MEGABYTE - len(head) - len(tail)
+    return head + (unit * (size // len(unit) + 1))[:size] + tail
+
+
+ADVERSARIAL = {
+    "said": _fill("said "),
+    "sentences": _fill("Kyiv said. "),
+    "letters then -.": _fill("a", "Kyiv said it. ", "-. B said."),
+    "dots": _fill("."),
+    "dots and spaces": _fill(". "),
+    "dots then a word": _fill(".", "", " X"),
+    "spaces": _fill(" ", "He said. ", "x"),
+    "straight quotes": _fill('"'),
+    "opening quotes": _fill("“"),
+    "nested quotes": "“" * (MEGABYTE // 2) + "”" * (MEGABYTE // 2),
+    "quotations": _fill("“a” "),
+    "quotations said": _fill("“a,” he said. "),
+    "apostrophes": _fill("'"),
+    "guillemets": _fill("«", "", "»" * 10),
+    "crossed marks": _fill("“»"),
+    "according to": _fill("according to "),
+    "told": _fill("told "),
+    "said that": _fill("said that "),
+    "said,": _fill("said, "),
+    "capitalised words": _fill("Word "),
+    "dashes": _fill("-"),
+    "abbreviations": _fill("Mr. "),
+    "initials": _fill("A. "),
+    "actor names": _fill("Kyiv "),
+    "open quote said": _fill("he said “a "),
+    "one long word then said": _fill("a", "", " said that it is so."),
+}
+
+
+@pytest.mark.parametrize("shape", list(ADVERSARIAL))
+def test_a_megabyte_paragraph_of_any_shape_is_suggested_in_seconds_with_capped_output(
+        gazetteer, shape):
+    import time
+
+    from annotator.suggest import MAX_PER_KIND, MAX_SPAN_CHARS
+
+    text = ADVERSARIAL[shape]
+    assert len(text) == MEGABYTE
+    began = time.perf_counter()
+    found = suggest_paragraph(text, 0, gazetteer)
+    took = time.perf_counter() - began
+    assert took < 4, f"{shape}: {took:.1f} s"
+    for kind in ("actor", "cue", "quote", "attribution"):
+        assert len([s for s in found if s["kind"] == kind]) <= MAX_PER_KIND
+    for s in found:
+        assert s["text"] == text[s["start"]:s["end"]]
+        spans = [p for role in s.get("parts", {}).values() for p in role] or [s]
+        assert max(p["end"] for p in spans) - min(p["start"] for p in spans) <= MAX_SPAN_CHARS
+
+
+def test_sentence_bounds_after_a_long_word_take_no_time():
+    import time
+
+    text = "Kyiv said it. " + "a" * 64000 + "-. B said."
+    began = time.perf_counter()
+    bounds = sentence_bounds(text)
+    assert time.perf_counter() - began < 0.5  # was 16.8 s: a backtracking regex
+    # "it." is followed by a lower-case word: one sentence up to "-."
+    assert bounds == [(0, len(text) - 8), (len(text) - 7, len(text))]
+
+
+def test_capped_suggestions_are_the_first_in_reading_order(gazetteer):
+    from annotator.suggest import MAX_PER_KIND
+
+    unit = "Kyiv said the talks went on. "
+    text = unit * (MAX_PER_KIND + 50)
+    found = suggest_paragraph(text, 0, gazetteer)
+    cues = [s for s in found if s["kind"] == "cue"]
+    actors = [s for s in found if s["kind"] == "actor"]
+    attributions = [s for s in found if s["kind"] == "attribution"]
+    assert [c["start"] for c in cues] == [len(unit) * i + 5 for i in range(MAX_PER_KIND)]
+    assert [a["start"] for a in actors] == [len(unit) * i for i in range(MAX_PER_KIND)]
+    assert [parts(a) for a in attributions] == [
+        {"source": ["Kyiv"], "cue": ["said"], "content": ["the talks went on"]}] * MAX_PER_KIND
+
+
+def test_a_quotation_longer_than_the_cap_is_not_suggested():
+    from annotator.suggest import MAX_SPAN_CHARS
+
+    short = "“" + "word " * 10 + "”"
+    long = "“" + "word " * (MAX_SPAN_CHARS // 5) + "”"
+    found = find_quotes(f"{short} he said. {long} she said.")
+    assert [q["text"] for q in found] == [short]

@@ -5,18 +5,25 @@ Pure: plain text in, plain suggestion dicts out (no Flask, no database). Every s
 half-open, into the paragraph text), `text`, `label` (the codebook label it proposes), `attrs`
 and `source` (what made it: "gazetteer", "lexicon", "quotes" or "spacy"); an attribution also
 has `parts`, {"source": [...], "cue": [...], "content": [...]} lists of spans.
+
+Output is capped per paragraph, and the work is linear in its length (suggest/limits.py): at
+most MAX_PER_KIND (100) suggestions of each kind, the first in reading order, and none longer
+than MAX_SPAN_CHARS (2,000) characters.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from annotator.suggest.cues import find_cues
 from annotator.suggest.gazetteer import ActorEntry, Gazetteer
+from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS
 from annotator.suggest.pairing import pair_attributions
-from annotator.suggest.quotes import find_quotes
+from annotator.suggest.quotes import quote_spans, quote_suggestions
 
 KINDS = ("actor", "cue", "quote", "attribution")
 
-__all__ = ["KINDS", "ActorEntry", "Gazetteer", "suggest_paragraph", "suggest_paragraphs"]
+__all__ = ["KINDS", "MAX_PER_KIND", "MAX_SPAN_CHARS", "ActorEntry", "Gazetteer",
+           "suggest_paragraph", "suggest_paragraphs"]
 
 
 def suggest_paragraph(text: str, index: int = 0, gazetteer: Gazetteer | None = None,
@@ -27,13 +34,28 @@ def suggest_paragraph(text: str, index: int = 0, gazetteer: Gazetteer | None = N
     registry match are dropped, because the registry also knows the actor's id.
     """
     actors = gazetteer.find(text, index) if gazetteer is not None else []
-    actors += [a for a in extra_actors
-               if not any(a["start"] < b["end"] and b["start"] < a["end"] for b in actors)]
-    actors.sort(key=lambda a: (a["start"], a["end"]))
+    actors = _merge_actors(actors, extra_actors)
     cues = find_cues(text, index)
-    quotes = find_quotes(text, index)
-    attributions = pair_attributions(text, index, cues, quotes, actors)
+    spans = quote_spans(text)
+    quotes = quote_suggestions(text, index, spans)
+    outer = [(span[0], span[1]) for span in spans if span[4] == 0]
+    attributions = pair_attributions(text, index, cues, outer, actors)
     return actors + cues + quotes + attributions
+
+
+def _merge_actors(actors: list[dict], extra: Iterable[dict]) -> list[dict]:
+    """Add the extra actors that overlap no registry match; keep the first MAX_PER_KIND."""
+    starts = [a["start"] for a in actors]  # registry matches never overlap: ends sorted too
+    ends = [a["end"] for a in actors]
+    merged = list(actors)
+    for a in extra:
+        i = bisect_right(starts, a["start"]) - 1
+        # The match starting last at or before it, or the first starting after it.
+        if (i >= 0 and ends[i] > a["start"]) or (i + 1 < len(starts) and starts[i + 1] < a["end"]):
+            continue
+        merged.append(a)
+    merged.sort(key=lambda a: (a["start"], a["end"]))
+    return merged[:MAX_PER_KIND]
 
 
 def suggest_paragraphs(paragraphs: Iterable[tuple[int, str]], gazetteer: Gazetteer | None = None,

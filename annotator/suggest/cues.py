@@ -7,7 +7,8 @@ determiner or a capitalised word ("the report", "United States"), where they are
 
 from collections.abc import Iterable
 
-from annotator.suggest.tokens import Token, tokenize
+from annotator.suggest.limits import MAX_PER_KIND
+from annotator.suggest.tokens import Token, token_before, tokenize, tokens_from, words
 
 CUE_VERBS = (
     "say", "tell", "claim", "deny", "quote", "state", "add", "announce", "report", "insist",
@@ -67,31 +68,45 @@ def build_lexicon(extended: bool = True) -> dict[tuple[str, ...], str]:
 
 LEXICON = build_lexicon()
 LONGEST = max(len(key) for key in LEXICON)
+FIRST_WORDS = frozenset(key[0] for key in LEXICON)
 
 
-def find_cues(text: str, paragraph: int = 0, lexicon: dict | None = None) -> list[dict]:
-    """Return cue suggestions for a paragraph, the longest lexicon entry at each word."""
-    longest = LONGEST if lexicon is None else max(len(key) for key in lexicon)
-    lexicon = LEXICON if lexicon is None else lexicon
-    tokens = tokenize(text)
-    found, i = [], 0
-    while i < len(tokens):
-        for size in range(min(longest, len(tokens) - i), 0, -1):
-            key = tuple(t.folded for t in tokens[i:i + size])
-            if key in lexicon and not (size == 1 and _noun_use(tokens, i)):
-                found.append(cue_suggestion(text, paragraph, tokens[i].start,
-                                            tokens[i + size - 1].end, lexicon[key]))
-                i += size
-                break
-        else:
-            i += 1
+def find_cues(text: str, paragraph: int = 0, lexicon: dict | None = None,
+              limit: int | None = MAX_PER_KIND) -> list[dict]:
+    """Return cue suggestions for a paragraph, the longest lexicon entry at each word.
+
+    At most `limit` (the first in the paragraph; None: all). Only words are visited, and the
+    tokens around one only when it may start a cue, so the cost is linear and small.
+    """
+    if lexicon is None:
+        lexicon, longest, first = LEXICON, LONGEST, FIRST_WORDS
+    else:
+        longest = max(len(key) for key in lexicon)
+        first = frozenset(key[0] for key in lexicon)
+    found: list[dict] = []
+    last_word: Token | None = None  # the last word token before the current one
+    at = 0
+    for match in words(text):
+        if limit is not None and len(found) >= limit:
+            break
+        word = Token(match.start(), match.end(), match.group())
+        # (Words hold no apostrophes: casefold is their fold.) Skip those inside a found cue.
+        if word.start >= at and word.text.casefold() in first:
+            ahead = tokens_from(text, word.start, longest)
+            for size in range(len(ahead), 0, -1):
+                key = tuple(t.folded for t in ahead[:size])
+                if key in lexicon and not (
+                        size == 1 and _noun_use(word, token_before(text, word.start, last_word))):
+                    found.append(cue_suggestion(text, paragraph, word.start,
+                                                ahead[size - 1].end, lexicon[key]))
+                    at = ahead[size - 1].end
+                    break
+        last_word = word
     return found
 
 
-def _noun_use(tokens: list[Token], i: int) -> bool:
+def _noun_use(token: Token, before: Token | None) -> bool:
     """Tell whether an ambiguous form is used as a noun here ("the report", "United States")."""
-    token = tokens[i]
-    before = tokens[i - 1] if i else None
     if token.folded in BARE_NOUN_LIKE:
         return before is None or before.folded not in VERB_BEFORE
     if token.folded not in NOUN_LIKE or before is None:

@@ -9,7 +9,8 @@ must match exactly and a capitalised alias never matches an all-lower-case word 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.suggest.tokens import APOSTROPHES, Token, tokenize
+from annotator.suggest.limits import MAX_PER_KIND
+from annotator.suggest.tokens import APOSTROPHES, Token, tokenize, tokens_from, words
 
 ACRONYM_MAX_LETTERS = 5
 _END = ""  # trie key that holds the aliases ending at a node; no token is empty
@@ -33,6 +34,7 @@ class Gazetteer:
 
     entries: list[ActorEntry]
     root: dict = field(default_factory=dict)
+    depth: int = 1  # the most tokens of any alias
 
     def __post_init__(self):
         for entry in self.entries:
@@ -47,34 +49,44 @@ class Gazetteer:
         for token in tokens:
             node = node.setdefault(token.folded, {})
         node.setdefault(_END, []).append((alias, entry))
+        self.depth = max(self.depth, len(tokens))
 
-    def find(self, text: str, paragraph: int = 0) -> list[dict]:
-        """Return actor suggestions for every longest alias match in a paragraph."""
-        tokens = tokenize(text)
-        found, i = [], 0
-        while i < len(tokens):
-            match = self._longest_at(text, tokens, i)
-            if match is None:
-                i += 1
+    def find(self, text: str, paragraph: int = 0, limit: int | None = MAX_PER_KIND) -> list[dict]:
+        """Return actor suggestions for every longest alias match in a paragraph.
+
+        At most `limit` (the first in the paragraph; None: all). Only words are visited, and
+        the tokens after one only when an alias starts with it.
+        """
+        found: list[dict] = []
+        at = 0
+        for match in words(text):
+            if match.start() < at:
+                continue  # inside a mention found already
+            if limit is not None and len(found) >= limit:
+                break
+            word = match.group()
+            if not (word[0].isalnum() or word[0] == "_") or word.casefold() not in self.root:
                 continue
-            j, alias, entries = match
-            found.append(actor_suggestion(text, paragraph, tokens[i].start, tokens[j].end,
-                                          alias, entries))
-            i = j + 1
+            tokens = tokens_from(text, match.start(), self.depth)
+            longest = self._longest_at(text, tokens)
+            if longest is not None:
+                j, alias, entries = longest
+                found.append(actor_suggestion(text, paragraph, tokens[0].start, tokens[j].end,
+                                              alias, entries))
+                at = tokens[j].end
         return found
 
-    def _longest_at(self, text: str, tokens: list[Token], i: int):
-        if not tokens[i].is_word:
-            return None
+    def _longest_at(self, text: str, tokens: list[Token]):
+        """Return (index of the last token, alias, entries) of the longest alias at tokens[0]."""
         node, ends = self.root, []
-        for j in range(i, len(tokens)):
-            node = node.get(tokens[j].folded)
+        for j, token in enumerate(tokens):
+            node = node.get(token.folded)
             if node is None:
                 break
             if _END in node:
                 ends.append((j, node[_END]))
         for j, candidates in reversed(ends):
-            covered = text[tokens[i].start:tokens[j].end]
+            covered = text[tokens[0].start:tokens[j].end]
             fitting = [(a, e) for a, e in candidates if case_fits(a, covered)]
             if fitting:
                 # An alias written exactly as in the text wins a tie between two actors.

@@ -11,9 +11,16 @@ marks and a leading "that", and drops the sentence's final full stop):
 A quotation that directly follows an attribution's last part (“…,” he said. “…”) joins its
 content. The source is the nearest actor mention, name, pronoun or short noun phrase next to the
 cue. Cues inside a quotation are left alone: they report speech within speech.
+
+Every step costs the same for any paragraph length: quotations are found by bisection, and the
+words read around a cue are those of its sentence at most PAIRING_WINDOW characters either side
+(suggest/limits.py). A source or content that would run past that window is not suggested.
 """
 
-from annotator.suggest.tokens import Token, sentence_bounds, tokenize
+from bisect import bisect_left, bisect_right
+
+from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS, PAIRING_WINDOW
+from annotator.suggest.tokens import TOKEN, Ranges, Token, sentence_bounds, tokenize_whole
 
 PRONOUNS = frozenset("he she they it we i you who".split())
 # Words that may stand between a subject and its cue ("Ukraine also said", "he has said").
@@ -53,20 +60,21 @@ CHANNELS = (
 )
 
 Bounds = tuple[int, int]
+TOO_LONG = object()  # a source that runs past the window: the attribution would be too long
 
 
-def pair_attributions(text: str, paragraph: int, cues: list[dict], quotes: list[dict],
+def pair_attributions(text: str, paragraph: int, cues: list[dict], quotes: list[Bounds],
                       actors: list[dict]) -> list[dict]:
-    """Return attribution suggestions for one paragraph's cues, quotations and actors."""
-    outer = [q for q in quotes if q["attrs"]["depth"] == 0]
-    sentences = sentence_bounds(text, [(q["start"], q["end"]) for q in outer])
-    pairer = _Pairer(text, outer, actors, cues)
+    """Return attribution suggestions for one paragraph's cues, quotations and actors.
+
+    `quotes` are the (start, end) of the paragraph's outermost quotations, in reading order.
+    """
+    pairer = _Pairer(text, quotes, actors, cues)
     found: list[dict] = []
     for cue in cues:
-        if any(q["start"] < cue["start"] < q["end"] for q in outer):
+        if pairer.inside_quotes.contains(cue["start"]):
             continue
-        sentence = next(((s, e) for s, e in sentences if s <= cue["start"] < e), (0, len(text)))
-        attribution = pairer.attribution(cue, sentence, found)
+        attribution = pairer.attribution(cue, found)
         if attribution is not None:
             found.append(attribution)
     pairer.attach_following_quotes(found)
@@ -74,24 +82,54 @@ def pair_attributions(text: str, paragraph: int, cues: list[dict], quotes: list[
 
 
 class _Pairer:
-    """The state of pairing one paragraph: its tokens, quotations, cues and what is used."""
+    """The state of pairing one paragraph: its quotations, cues, what is used, and the words
+    around the cue being paired."""
 
-    def __init__(self, text: str, quotes: list[dict], actors: list[dict], cues: list[dict]):
-        self.text, self.tokens = text, tokenize(text)
-        self.quotes, self.actors = quotes, actors
+    def __init__(self, text: str, quotes: list[Bounds], actors: list[dict], cues: list[dict]):
+        self.text = text
+        self.quotes = quotes
+        self.quote_starts = [s for s, _ in quotes]
+        self.quote_ends = [e for _, e in quotes]  # quotations never overlap: sorted too
+        self.quote_at = dict(quotes)  # start -> end
+        self.inside_quotes = Ranges(quotes)
+        self.actors = actors
         self.cue_starts = {c["start"]: c for c in cues}
         self.used: set[int] = set()  # starts of quotations already taken as content
+        self.window: Bounds = (0, 0)
+        self.tokens: list[Token] = []
+        self.token_starts: list[int] = []
+        self.sentence: Bounds = (0, 0)  # the cue's, as far as the window reaches
+        self.clipped = (False, False)  # whether the sentence runs past the window's start, end
 
-    def attribution(self, cue: dict, sentence: Bounds, found: list[dict]) -> dict | None:
+    def read_around(self, cue: dict) -> Bounds:
+        """Read the words around a cue; return its sentence, as far as the window reaches."""
+        n = len(self.text)
+        start = max(0, cue["start"] - PAIRING_WINDOW)
+        end = min(n, cue["end"] + PAIRING_WINDOW)
+        self.window = (start, end)
+        self.tokens = tokenize_whole(self.text, start, end)
+        self.token_starts = [t.start for t in self.tokens]
+        sentences = sentence_bounds(self.text, self.inside_quotes, start, end)
+        for i, (s, e) in enumerate(sentences):
+            if s <= cue["start"] < e:
+                self.clipped = (i == 0 and start > 0, i == len(sentences) - 1 and end < n)
+                self.sentence = (s, e)
+                return self.sentence
+        self.clipped = (start > 0, end < n)
+        self.sentence = (start, end)
+        return self.sentence
+
+    def attribution(self, cue: dict, found: list[dict]) -> dict | None:
         """Return one attribution {source, cue, content, quote_type} around a cue, or None."""
+        sentence = self.read_around(cue)
         span = (cue["start"], cue["end"])
         if cue["attrs"]["cue_type"] == "PREP":
             return self._according_to(span, sentence)
         before = self._quote_before(span)
         if before is not None:
             quote, subject = before
-            return self._make(subject or self.source_after(span[1], sentence[1]), span,
-                              [quote], "DIRECT")
+            source = subject or self.source_after(span[1], sentence[1])
+            return self._make(source, span, [quote], "DIRECT")
         source = self._subject(cue, span, sentence, found)
         after = self._quote_after(cue, span)
         if after is not None:
@@ -99,16 +137,23 @@ class _Pairer:
         content = self.content_after(cue, span[1], sentence[1])
         if content is None:
             source = source or self.source_after(span[1], sentence[1])
-            clause = self.content_before(source or span, sentence[0])
+            clause = self.content_before(source or span, sentence[0]) \
+                if source is not TOO_LONG else None
             content = [clause] if clause else None
         if content is None:
             return None
-        mixed = any(c[0] <= q["start"] and q["end"] <= c[1] for c in content for q in self.quotes)
-        direct = all(any(c == (q["start"], q["end"]) for q in self.quotes) for c in content)
+        mixed = any(self._quote_within(c) for c in content)
+        direct = all(self.quote_at.get(c[0]) == c[1] for c in content)
         kind = "DIRECT" if direct else "MIXED" if mixed or len(content) > 1 else "INDIRECT"
         return self._make(source, span, content, kind)
 
-    def _make(self, source, cue: Bounds, content: list[Bounds], quote_type: str) -> dict:
+    def _quote_within(self, bounds: Bounds) -> bool:
+        i = bisect_left(self.quote_starts, bounds[0])
+        return i < len(self.quotes) and self.quote_ends[i] <= bounds[1]
+
+    def _make(self, source, cue: Bounds, content: list[Bounds], quote_type: str) -> dict | None:
+        if source is TOO_LONG:
+            return None
         for part in content:
             self.used.add(part[0])
         return {"source": source, "cue": cue, "content": list(content), "quote_type": quote_type}
@@ -129,42 +174,55 @@ class _Pairer:
 
     def _quote_before(self, cue: Bounds):
         """Find “…,” (source) cue: the quotation ends where only a subject stands before it."""
-        for quote in reversed(self.quotes):
-            if quote["end"] > cue[0]:
-                continue
-            if quote["start"] in self.used:
-                return None
-            core = self.text[quote["end"]:cue[0]].strip(" ,\t\n")
-            if not core:
-                return (quote["start"], quote["end"]), None
-            subject = self.source_before(cue[0], quote["end"])
-            if subject is not None and self.text[subject[0]:subject[1]] == core:
-                return (quote["start"], quote["end"]), subject
+        i = bisect_right(self.quote_ends, cue[0]) - 1
+        if i < 0:
             return None
+        quote = self.quotes[i]
+        if quote[0] in self.used:
+            return None
+        core = self.text[quote[1]:cue[0]].strip(" ,\t\n")
+        if not core:
+            return quote, None
+        subject = self.source_before(cue[0], quote[1])
+        if subject is not None and subject is not TOO_LONG \
+                and self.text[subject[0]:subject[1]] == core:
+            return quote, subject
         return None
 
     def _quote_after(self, cue: dict, span: Bounds) -> Bounds | None:
         """Find cue (that|:) “…”, allowing a short adjunct ("in a statement") in between."""
         start = self._after_recipient(cue, span[1])
-        for quote in self.quotes:
-            if quote["start"] < start or quote["start"] in self.used:
+        for i in range(bisect_left(self.quote_starts, start), len(self.quotes)):
+            quote = self.quotes[i]
+            if quote[0] in self.used:
                 continue
-            gap = tokenize(self.text, start, quote["start"])
+            gap = self._gap_tokens(start, quote[0])
+            if gap is None:
+                return None
             introduces = (not gap or gap[-1].folded in INTRODUCERS
                           or gap[0].folded in PREPOSITIONS
                           # the hearer: "told German magazine Der Spiegel “…”"
                           or cue["text"].casefold() in TELL and all(t.is_word for t in gap))
-            if (introduces and len(gap) <= MAX_GAP_TOKENS
-                    and not any(t.text in ".!?;" for t in gap)):
-                return quote["start"], quote["end"]
+            if introduces and not any(t.text in ".!?;" for t in gap):
+                return quote
             return None
         return None
+
+    def _gap_tokens(self, start: int, end: int) -> list[Token] | None:
+        """Return the tokens of text[start:end], or None when there are more than
+        MAX_GAP_TOKENS (only that many are read)."""
+        gap = []
+        for match in TOKEN.finditer(self.text, start, end):
+            if len(gap) == MAX_GAP_TOKENS:
+                return None
+            gap.append(Token(match.start(), match.end(), match.group()))
+        return gap
 
     def _after_recipient(self, cue: dict, offset: int) -> int:
         """Skip the hearer after "told" ("told Der Spiegel …", "told reporters …")."""
         if cue["text"].casefold() not in TELL:
             return offset
-        tokens = self._tokens_between(offset, len(self.text))
+        tokens = self._tokens_between(offset, self.window[1])
         taken = 0
         while taken < min(len(tokens), 6) and tokens[taken].is_word and (
                 tokens[taken].text[0].isupper() or tokens[taken].folded in OBJECT_PRONOUNS
@@ -173,17 +231,21 @@ class _Pairer:
         return tokens[taken - 1].end if taken else offset
 
     def attach_following_quotes(self, found: list[dict]) -> None:
-        """Add to an attribution the unused quotation that directly follows it."""
+        """Add to an attribution the unused quotations that directly follow it."""
         for attribution in found:
-            last = max(end for _, end in self._parts(attribution))
-            for quote in self.quotes:
-                if quote["start"] < last or quote["start"] in self.used:
+            parts = self._parts(attribution)
+            first, last = min(s for s, _ in parts), max(end for _, end in parts)
+            for i in range(bisect_left(self.quote_starts, last), len(self.quotes)):
+                quote = self.quotes[i]
+                if quote[0] in self.used:
                     continue
-                if self.text[last:quote["start"]].strip(" ,.:;\t\n"):
+                if self.text[last:quote[0]].strip(" ,.:;\t\n"):
                     break
-                attribution["content"].append((quote["start"], quote["end"]))
-                self.used.add(quote["start"])
-                last = quote["end"]
+                attribution["content"].append(quote)
+                self.used.add(quote[0])
+                last = quote[1]
+                if last - first > MAX_SPAN_CHARS:
+                    break  # too long to be suggested already
 
     @staticmethod
     def _parts(attribution: dict) -> list[Bounds]:
@@ -193,14 +255,25 @@ class _Pairer:
     # --- sources --------------------------------------------------------------------------
 
     def _tokens_between(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.tokens if start <= t.start and t.end <= end]
+        """Return the window's tokens inside text[start:end]."""
+        i = bisect_left(self.token_starts, start)
+        j = bisect_left(self.token_starts, end, lo=i)
+        while j > i and self.tokens[j - 1].end > end:
+            j -= 1
+        return self.tokens[i:j]
 
     def _word_before(self, offset: int) -> str | None:
-        before = [t for t in self.tokens if t.end <= offset]
-        return before[-1].folded if before else None
+        i = bisect_left(self.token_starts, offset)
+        while i > 0 and self.tokens[i - 1].end > offset:
+            i -= 1
+        return self.tokens[i - 1].folded if i else None
 
-    def source_before(self, cue_start: int, floor: int) -> Bounds | None:
-        """Return the subject ending before a cue (skipping "also", "has"), or None."""
+    def source_before(self, cue_start: int, floor: int):
+        """Return the subject ending before a cue (skipping "also", "has"), or None.
+
+        TOO_LONG when it may run on past the window.
+        """
+        clipped = floor < self.window[0] or (self.clipped[0] and floor <= self.sentence[0])
         tokens = self._tokens_between(floor, cue_start)
         while tokens and tokens[-1].folded in GAP:
             tokens.pop()
@@ -208,14 +281,17 @@ class _Pairer:
         for token in reversed(tokens):
             if (token.folded in CLAUSE or token.start in self.cue_starts
                     or not (token.is_word or self._joins(token))):
+                clipped = False
                 break
-            chunk.insert(0, token)
+            chunk.append(token)
+        chunk.reverse()
         while chunk and not chunk[0].is_word:
             chunk.pop(0)
         if not chunk:
-            return None
-        if len([t for t in chunk if t.is_word]) > MAX_SOURCE_WORDS:
-            return self._trailing_name(chunk)
+            return TOO_LONG if clipped and tokens else None
+        if clipped or len([t for t in chunk if t.is_word]) > MAX_SOURCE_WORDS:
+            name = self._trailing_name(chunk)
+            return TOO_LONG if clipped and name and name[0] == chunk[0].start else name
         return chunk[0].start, chunk[-1].end
 
     def _trailing_name(self, chunk: list[Token]) -> Bounds | None:
@@ -250,6 +326,9 @@ class _Pairer:
             elif not (token.is_word or self._joins(token)):
                 break
             chunk.append(token)
+        else:
+            if self.clipped[1]:
+                return None  # it may run on past the window
         while chunk and not chunk[-1].is_word:
             chunk.pop()
         if not chunk or len([t for t in chunk if t.is_word]) > MAX_SOURCE_WORDS + 4:
@@ -275,11 +354,9 @@ class _Pairer:
         tokens = tokens[start:]
         for i in range(1, len(tokens) - 1):
             following = self.cue_starts.get(tokens[i + 1].start)
-            if tokens[i].text == "," and any(q["start"] == tokens[i + 1].start
-                                             for q in self.quotes):
+            if tokens[i].text == "," and tokens[i + 1].start in self.quote_at:
                 clause = self._clause(tokens[:i])
-                quote = next((q["start"], q["end"]) for q in self.quotes
-                             if q["start"] == tokens[i + 1].start)
+                quote = (tokens[i + 1].start, self.quote_at[tokens[i + 1].start])
                 return [clause, quote] if clause else [quote]
             # "X claimed … and said …", "… saying …": the next cue reports on its own.
             if following is not None and tokens[i].folded in ("and", "but", ","):
@@ -288,11 +365,16 @@ class _Pairer:
             if following is not None and following["text"].endswith("ing"):
                 tokens = tokens[:i + 1]
                 break
+        else:
+            if self.clipped[1]:
+                return None  # the clause runs on past the window: too long
         clause = self._clause(tokens)
         return [clause] if clause else None
 
     def content_before(self, anchor: Bounds, sentence_start: int) -> Bounds | None:
         """Return the clause before ", <source> <cue>" from the start of the sentence."""
+        if self.clipped[0]:
+            return None  # the sentence starts before the window: the clause would be too long
         tokens = self._tokens_between(sentence_start, anchor[0])
         commas = [i for i, t in enumerate(tokens) if t.text == ","]
         if not commas:
@@ -310,12 +392,18 @@ class _Pairer:
         """Pair "according to X, …" and "…, according to X"."""
         tokens = self._tokens_between(cue[1], sentence[1])
         comma = next((i for i, t in enumerate(tokens) if t.text in ",;"), None)
+        if comma is None and self.clipped[1]:
+            return None  # the source runs on past the window
         source_tokens = tokens[:comma] if comma is not None else tokens
         while source_tokens and not source_tokens[-1].is_word:
             source_tokens = source_tokens[:-1]
         source = (source_tokens[0].start, source_tokens[-1].end) if source_tokens else None
         content = self._clause(self._tokens_between(sentence[0], cue[0]))
+        if content is not None and self.clipped[0]:
+            return None  # the clause starts before the window: too long
         if content is None and comma is not None:
+            if self.clipped[1]:
+                return None  # the clause runs on past the window
             content = self._clause(tokens[comma + 1:])
         if content is None:
             return None
@@ -323,7 +411,11 @@ class _Pairer:
 
 
 def _suggestions(text: str, paragraph: int, found: list[dict], actors: list[dict]) -> list[dict]:
-    """Build suggestion dicts, with ids and nesting ("According to Kyiv, Moscow claimed …")."""
+    """Build suggestion dicts, with ids and nesting ("According to Kyiv, Moscow claimed …").
+
+    At most MAX_PER_KIND, none stretching over more than MAX_SPAN_CHARS.
+    """
+    found = [a for a in found if _extent(a) <= MAX_SPAN_CHARS][:MAX_PER_KIND]
     suggestions = [_suggestion(text, paragraph, a, actors) for a in found]
     for n, suggestion in enumerate(suggestions):
         suggestion["id"] = f"p{paragraph}a{n + 1}"
@@ -333,6 +425,11 @@ def _suggestions(text: str, paragraph: int, found: list[dict], actors: list[dict
                  and any(s <= cue[0] and cue[1] <= e for s, e in a["content"])]
         suggestion["parent"] = outer[-1]["id"] if outer else None
     return suggestions
+
+
+def _extent(attribution: dict) -> int:
+    parts = _Pairer._parts(attribution)
+    return max(e for _, e in parts) - min(s for s, _ in parts)
 
 
 def _channel(text: str, start: int, end: int) -> str | None:

@@ -8,6 +8,10 @@ a plural possessive, "the Philippines’ army"). A double quote still open at th
 paragraph runs to its end: news prints a quotation of several paragraphs without closing marks.
 """
 
+import itertools
+import re
+
+from annotator.suggest.limits import MAX_MARKS, MAX_PER_KIND, MAX_SPAN_CHARS
 from annotator.suggest.tokens import fold
 
 # opening mark -> the marks that may close it
@@ -26,13 +30,42 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
-def find_quotes(text: str, paragraph: int = 0) -> list[dict]:
-    """Return quote suggestions for a paragraph: marks included, nesting depth in attrs."""
+MARK = re.compile("[" + re.escape("".join(sorted(set(CLOSERS) | ONLY_CLOSE))) + "]")
+Span = tuple[int, int, str, bool, int]  # start, end, marks, closed, depth
+
+
+def find_quotes(text: str, paragraph: int = 0, limit: int | None = MAX_PER_KIND) -> list[dict]:
+    """Return quote suggestions for a paragraph: marks included, nesting depth in attrs.
+
+    At most `limit` (the first in the paragraph; None: all), none longer than MAX_SPAN_CHARS.
+    """
+    return quote_suggestions(text, paragraph, quote_spans(text), limit)
+
+
+def quote_suggestions(text: str, paragraph: int, spans: list["Span"],
+                      limit: int | None = MAX_PER_KIND) -> list[dict]:
+    """Build suggestions for the first `limit` of quote_spans no longer than MAX_SPAN_CHARS."""
+    found = []
+    for span in spans:
+        if limit is not None and len(found) >= limit:
+            break
+        if span[1] - span[0] <= MAX_SPAN_CHARS:
+            found.append(_suggestion(text, paragraph, span))
+    return found
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Return every quotation as (start, end, marks, closed, depth), in reading order.
+
+    Linear in the length of the text: only quotation marks are visited, at most MAX_MARKS of
+    them (later ones are taken for text), and the openers that a mark may close are indexed by
+    that mark, so no mark searches the whole stack.
+    """
     stack: list[tuple[str, int]] = []  # (opening mark, offset)
+    accepting: dict[str, list[int]] = {}  # closing mark -> stack positions of its openers
     spans: list[tuple[int, int, str, bool]] = []
-    for i, ch in enumerate(text):
-        if ch not in CLOSERS and ch not in ONLY_CLOSE:
-            continue
+    for found in itertools.islice(MARK.finditer(text), MAX_MARKS):
+        i, ch = found.start(), found.group()
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         if ch in "'’‘" and _is_word(before) and _is_word(after):
@@ -40,25 +73,34 @@ def find_quotes(text: str, paragraph: int = 0) -> list[dict]:
         opens = (not before or before in OPENING_CONTEXT or before in CLOSERS) and bool(
             after.strip())
         closes = bool(before.strip()) and (not after or not _is_word(after))
-        depth = _open_accepting(stack, ch)
+        waiting = accepting.get(ch)
+        depth = waiting[-1] if waiting else None
         # A mark that also opens its own kind ("…") closes only where a closing mark belongs.
         if depth is not None and (ch != stack[depth][0] or closes or not opens):
             mark, start = stack[depth]
             del stack[depth:]  # openers left inside were not quotation marks after all
+            for positions in accepting.values():
+                while positions and positions[-1] >= depth:
+                    positions.pop()
             if i > start + 1:
                 spans.append((start, i + 1, mark + ch, True))
         elif ch in ALWAYS_OPEN or (opens and ch in CLOSERS and not _elision(text, ch, i + 1)):
+            for closer in CLOSERS[ch]:
+                accepting.setdefault(closer, []).append(len(stack))
             stack.append((ch, i))
     spans += _unclosed(text, stack)
-    return [_suggestion(text, paragraph, span, spans) for span in sorted(spans)]
+    return _with_depths(sorted(spans))
 
 
-def _open_accepting(stack: list[tuple[str, int]], ch: str) -> int | None:
-    """Return the stack position of the nearest opener that `ch` closes, if any."""
-    for depth in range(len(stack) - 1, -1, -1):
-        if ch in CLOSERS[stack[depth][0]]:
-            return depth
-    return None
+def _with_depths(spans: list[tuple[int, int, str, bool]]) -> list[Span]:
+    """Add to each span how many others enclose it (quotations nest, they never cross)."""
+    result, enclosing = [], []  # ends of the spans that enclose the current one
+    for start, end, marks, closed in spans:
+        while enclosing and enclosing[-1] <= start:
+            enclosing.pop()
+        result.append((start, end, marks, closed, len(enclosing)))
+        enclosing.append(end)
+    return result
 
 
 def _elision(text: str, ch: str, i: int) -> bool:
@@ -80,9 +122,8 @@ def _unclosed(text: str, stack: list[tuple[str, int]]) -> list[tuple[int, int, s
     return []
 
 
-def _suggestion(text: str, paragraph: int, span: tuple, spans: list[tuple]) -> dict:
-    start, end, marks, closed = span
-    depth = sum(1 for s, e, _, _ in spans if s <= start and end <= e and (s, e) != (start, end))
+def _suggestion(text: str, paragraph: int, span: Span) -> dict:
+    start, end, marks, closed, depth = span
     inner_end = end - 1 if closed else end
     return {
         "kind": "quote", "paragraph": paragraph, "start": start, "end": end,

@@ -8,6 +8,8 @@ loaded. When none can be used, the functions say why instead of failing.
 from collections.abc import Iterable
 from functools import lru_cache
 
+from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS, SPACY_MAX_CHARS
+
 # spaCy's OntoNotes labels -> ACE entity types of the codebook; NORP ("Ukrainian") is a group.
 LABELS = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "GPE", "NORP": "GPE",
           "LOC": "LOC", "FAC": "FAC"}
@@ -48,14 +50,24 @@ def _load(name: str | None):
 
 
 def entity_suggestions(nlp, paragraphs: Iterable[tuple[int, str]]) -> list[dict]:
-    """Return actor suggestions for the entities a pipeline finds in (index, text) pairs."""
+    """Return actor suggestions for the entities a pipeline finds in (index, text) pairs.
+
+    At most MAX_PER_KIND per paragraph; paragraphs over SPACY_MAX_CHARS are left out.
+    """
     found = []
-    pairs = list(paragraphs)
+    # A longer paragraph is not prose (and spaCy would need gigabytes or refuse it): left out.
+    pairs = [(index, text) for index, text in paragraphs if len(text) <= SPACY_MAX_CHARS]
+    if pairs:
+        nlp.max_length = max(nlp.max_length, max(len(text) for _, text in pairs))
     for (index, text), doc in zip(pairs, nlp.pipe(text for _, text in pairs), strict=True):
+        kept = 0
         for ent in doc.ents:
             entity_type = LABELS.get(ent.label_)
-            if entity_type is None:
+            if entity_type is None or ent.end_char - ent.start_char > MAX_SPAN_CHARS:
                 continue
+            if kept == MAX_PER_KIND:
+                break
+            kept += 1
             found.append({
                 "kind": "actor", "paragraph": index, "start": ent.start_char,
                 "end": ent.end_char, "text": text[ent.start_char:ent.end_char],
