@@ -10,6 +10,7 @@ from annotator.services.annotating import InvalidRequest
 
 ENTITY_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC")
 MAX_ALIASES = 50
+MAX_NAME = 300  # the length of the name, alias and folded columns
 SCAN_LIMIT = 200  # candidates ranked in Python; type-ahead shows far fewer
 
 
@@ -76,6 +77,13 @@ def _code(payload: dict, field: str, allowed: list[str]) -> str | None:
     return value
 
 
+def _fits(name: object) -> bool:
+    """Tell whether a name fits its columns, and its case-folded alias fits `folded`."""
+    # Folding may lengthen a name ("ß" -> "ss"): PostgreSQL would refuse the alias row.
+    return (isinstance(name, str) and bool(name.strip()) and len(name.strip()) <= MAX_NAME
+            and len(name.strip().casefold()) <= MAX_NAME)
+
+
 def propose_actor(project: Project, user: User, payload: object, confirmed: bool) -> Actor:
     """Add an actor to the registry, marked proposed unless a manager adds it.
 
@@ -84,8 +92,9 @@ def propose_actor(project: Project, user: User, payload: object, confirmed: bool
     if not isinstance(payload, dict):
         raise InvalidRequest("body", "must be a JSON object")
     name = payload.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 300:
-        raise InvalidRequest("name", "must be text of 1-300 characters")
+    if not _fits(name):
+        raise InvalidRequest("name", f"must be text of 1-{MAX_NAME} characters, also once "
+                             "case-folded (\"ß\" folds to \"ss\")")
     name = name.strip()
     entity_type = payload.get("entity_type")
     if entity_type not in (_allowed(project.codebook.content, "entity_type") or ENTITY_TYPES):
@@ -94,8 +103,9 @@ def propose_actor(project: Project, user: User, payload: object, confirmed: bool
     sector = _code(payload, "sector", _allowed(project.codebook.content, "sector"))
     aliases = payload.get("aliases") or []
     if not isinstance(aliases, list) or len(aliases) > MAX_ALIASES or not all(
-            isinstance(a, str) and a.strip() and len(a.strip()) <= 300 for a in aliases):
-        raise InvalidRequest("aliases", f"must be a list of up to {MAX_ALIASES} names")
+            _fits(a) for a in aliases):
+        raise InvalidRequest("aliases", f"must be a list of up to {MAX_ALIASES} names of "
+                             f"1-{MAX_NAME} characters, also once case-folded")
     existing = db.session.execute(
         db.select(Actor).where(Actor.project_id == project.id,
                                func.lower(Actor.name) == name.lower())

@@ -26,6 +26,7 @@ from annotator.models import (
 )
 from annotator.models.annotations import ATTRIBUTION_ROLES
 from annotator.services import change_ops, snapshots
+from annotator.services.actor_refs import actor_problems
 
 NEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 KINDS = {"span": "spans", "event": "events", "attribution": "attributions"}
@@ -109,7 +110,8 @@ class LayerEditor:
     # -- checks against the paragraph and the codebook ------------------------------------------
 
     def check_attrs(self, fields: list[dict], attrs: object, field: str) -> dict:
-        problems = attribute_problems(fields, attrs, field)
+        problems = attribute_problems(fields, attrs, field) or actor_problems(
+            self.project_id, fields, attrs, field)
         if problems:
             self.fail(field, "; ".join(p.removeprefix(field).lstrip(".: ") or p for p in problems))
         return dict(attrs)

@@ -3,20 +3,24 @@
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import aliased
 
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.models import (
+    Actor,
     Attribution,
     AttributionPart,
+    Document,
     Event,
     EventArgument,
     Layer,
     Paragraph,
+    Project,
     Span,
 )
+from annotator.services.actor_refs import actor_values
 
 MAX_REPORTED = 100
 
@@ -55,6 +59,45 @@ def check_database() -> list[str]:
             problems.append(f"foreign key broken: table {row[0]} row {row[1]} -> {row[2]}")
     problems += _span_problems()
     problems += _cross_layer_problems()
+    problems += _actor_problems()
+    return problems
+
+
+def _actor_problems() -> list[str]:
+    """Find annotations whose actor attributes name no actor of their project's registry."""
+    problems: list[str] = []
+    for project in db.session.execute(select(Project)).scalars():
+        if project.codebook is not None:
+            problems += _project_actor_problems(project, MAX_REPORTED - len(problems))
+        if len(problems) >= MAX_REPORTED:
+            break
+    return problems
+
+
+def _project_actor_problems(project: Project, limit: int) -> list[str]:
+    book = project.codebook.content
+    registry = set(db.session.execute(
+        select(Actor.id).where(Actor.project_id == project.id)).scalars())
+    in_project = (select(Layer.id).join(Document, Document.id == Layer.document_id)
+                  .where(Document.project_id == project.id))
+    fields = {("span", label["name"]): label["attributes"] for label in book["span_labels"]}
+    fields["event", None] = book["event_attributes"]
+    fields["attribution", None] = book["attribution"]["attributes"]
+    queries = [
+        ("span", select(Span.id, Span.label, Span.attrs).where(Span.layer_id.in_(in_project))),
+        ("event", select(Event.id, null(), Event.attrs).where(Event.layer_id.in_(in_project))),
+        ("attribution", select(Attribution.id, null(), Attribution.attrs)
+         .where(Attribution.layer_id.in_(in_project))),
+    ]
+    problems = []
+    for kind, query in queries:
+        for ident, label, attrs in db.session.execute(query.execution_options(yield_per=5000)):
+            for name, value in actor_values(fields.get((kind, label), []), attrs):
+                if value not in registry:
+                    problems.append(f"{kind} {ident}: {name} {value} is not an actor of "
+                                    f"project {project.name!r}")
+            if len(problems) >= limit:
+                return problems
     return problems
 
 

@@ -29,6 +29,7 @@ from annotator.models import (
     Span,
     User,
 )
+from annotator.services.actor_refs import actor_values, registry_ids
 from annotator.validation import record_problems
 
 MAX_ERRORS = 50
@@ -46,13 +47,15 @@ class RecordStore:
         self.documents: dict[str, tuple[int, list[tuple[str, bool]], dict[int, int]]] = {}
         self.users: dict[str, int] = {}
         self.created_users: list[str] = []
+        self.actors_known: set[int] = set()
+        self.actors_unknown: set[int] = set()
         self.errors: list[InputError] = []
         self.counts = {"documents": 0, "layers": 0, "spans": 0, "events": 0, "attributions": 0}
 
     def add_all(self, records: Iterable[tuple[dict, str, int | None]]) -> dict:
         """Store (record, file, line) triples; raise InputErrors listing every bad one."""
         for record, file, line in records:
-            problems = record_problems(record, self.book)
+            problems = record_problems(record, self.book) or self._actor_problems(record)
             if problems:
                 self._fail(file, line, "; ".join(problems[:10]))
                 continue
@@ -67,6 +70,25 @@ class RecordStore:
         report = dict(self.counts)
         report["created_users"] = self.created_users
         return report
+
+    def _actor_problems(self, record: dict) -> list[str]:
+        """Say which actor ids of a valid record are not actors of the project's registry."""
+        labels = {label["name"]: label["attributes"] for label in self.book["span_labels"]}
+        found = [(f"spans[{i}].attrs.{name}", value)
+                 for i, span in enumerate(record.get("spans", []))
+                 for name, value in actor_values(labels[span["label"]], span.get("attrs"))]
+        for kind, fields in (("events", self.book["event_attributes"]),
+                             ("attributions", self.book["attribution"]["attributes"])):
+            found += [(f"{kind}[{i}].attrs.{name}", value)
+                      for i, item in enumerate(record.get(kind, []))
+                      for name, value in actor_values(fields, item.get("attrs"))]
+        new = {value for _, value in found} - self.actors_known - self.actors_unknown
+        if new:
+            known = registry_ids(self.project.id, new)
+            self.actors_known |= known
+            self.actors_unknown |= new - known
+        return [f"{where}: {value} is not an actor of this project's registry"
+                for where, value in found if value in self.actors_unknown]
 
     def _fail(self, file: str, line: int | None, reason: str) -> None:
         self.errors.append(InputError(reason, file=file, line=line))
