@@ -171,3 +171,28 @@ def test_an_unknown_unit_or_average_is_an_input_error_naming_the_choices(options
         compute_agreement([ALICE, BOB], **options)
     message = str(refused.value)
     assert "part, fragment, whole" in message or "pooled, pairs" in message
+
+
+def test_pieces_of_one_annotation_share_their_id_before_the_last_dot_and_their_label():
+    second = "They said more."
+    paragraphs = [*PARAGRAPHS, {"index": 1, "text": second, "boilerplate": False}]
+
+    def layer(name, spans):
+        return {**record(name, spans), "paragraphs": paragraphs}
+
+    across = [span("t.1", (47, 77), "CONTENT"),  # one annotation over a paragraph break
+              {"id": "t.2", "paragraph": 1, "start": 0, "end": 15, "label": "CONTENT",
+               "text": second, "attrs": {}}]
+    one_region_two_labels = [span("r.1", ZELENSKY, "SOURCE"), span("r.2", ZELENSKY, "ACTOR")]
+    alice = layer("alice", [*across, *one_region_two_labels])
+    bob = layer("bob", [across[0], *one_region_two_labels])
+    result = compute_agreement([alice, bob], unit="whole")
+    # Alice's content is one annotation in two paragraphs, Bob's only its first piece: no
+    # exact match. The two labels of r.1 and r.2 are two annotations, each matched.
+    assert result["labels"]["CONTENT"]["exact"]["f1"] == 0.0
+    assert result["labels"]["CONTENT"]["overlap"]["f1"] == 1.0
+    assert result["labels"]["SOURCE"]["exact"]["f1"] == 1.0
+    assert result["labels"]["ACTOR"]["exact"]["f1"] == 1.0
+    assert result["labels"]["CONTENT"]["spans"] == {"alice": 1, "bob": 1}
+    fragment = compute_agreement([alice, bob], unit="fragment")
+    assert fragment["labels"]["CONTENT"]["exact"]["f1"] == pytest.approx(2 / 3)
