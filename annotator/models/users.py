@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Changing the nonce signs the user out everywhere (it is part of the session id).
     session_nonce: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    # Unused: the one token a user could have before named tokens. The migration that made
+    # api_tokens moved each into it and emptied this column (kept, see that migration).
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
 
     tokens: Mapped[list["ApiToken"]] = relationship(

@@ -41,6 +41,8 @@ def user_from_token(request: Request) -> User | None:
     own session begins: a read-only request never writes in its transaction, and on SQLite a
     write never waits for a lock that its own request already holds.
     """
+    if not g.get("token_request"):
+        return None  # only the API takes tokens (auth.py marks its requests); pages never do
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200 or not secret.isascii():

@@ -39,27 +39,24 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
-    # The one token a user could have had so far keeps working, now as a named token.
+    # The one token a user could have had so far keeps working, now as a named token. The old
+    # column stays, emptied: dropping it would make SQLite rebuild the users table, and dropping
+    # the old table with foreign keys on would cascade to every row that points at a user.
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('api_token_hash', sa.String),
                      sa.column('created_at', sa.DateTime(timezone=True)))
-    rows = op.get_bind().execute(
+    bind = op.get_bind()
+    rows = bind.execute(
         sa.select(users.c.id, users.c.api_token_hash, users.c.created_at)
         .where(users.c.api_token_hash.is_not(None))).all()
     if rows:
         op.bulk_insert(tokens, [{'user_id': user_id, 'name': 'token', 'token_hash': token_hash,
                                  'created_at': created_at}
                                 for user_id, token_hash, created_at in rows])
-
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_api_token_hash'), type_='unique')
-        batch_op.drop_column('api_token_hash')
+        bind.execute(users.update().values(api_token_hash=None))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('api_token_hash', sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_api_token_hash'),
-                                          ['api_token_hash'])
+    # Tokens issued since are dropped with the table; the users' old column is back in use.
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
     op.drop_table('api_tokens')
