@@ -1,0 +1,118 @@
+"""One coder, one document, two browsers (two tabs or two devices: separate contexts, so separate
+storage). A save that meets a newer version is rebased without asking when the two sides changed
+different items; only the same item changed on both sides asks. What is stored is read back
+through the API.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from annotator.extensions import db
+from annotator.services.storing import RecordStore
+from tests.browser.support import P0, P1, P2, drag_select, open_annotate, press, sign_in, wait_saved
+from tests.helpers import add_member, make_document, make_project, make_user
+
+pytestmark = pytest.mark.browser
+
+# Records whether the conflict box was ever shown, however briefly.
+WATCH_CONFLICT = """() => {
+  window.conflictShown = false;
+  const box = document.getElementById('conflict');
+  new MutationObserver(() => { if (!box.hidden) window.conflictShown = true; })
+    .observe(box, {attributes: true, childList: true});
+}"""
+
+
+@pytest.fixture
+def doc(app):
+    user = make_user("coder1")
+    project = make_project()
+    add_member(project, user)
+    document = make_document(project, "d1", [P0, P1, P2], title="Prisoner exchange",
+                             boilerplate=(2,))
+    ids = SimpleNamespace(project=project, document=document.id)
+    db.session.commit()
+    return ids
+
+
+def two_tabs(new_page, document_id: int):
+    tabs = []
+    for _ in range(2):
+        tab = new_page()
+        sign_in(tab, "coder1")
+        open_annotate(tab, document_id)
+        tab.evaluate(WATCH_CONFLICT)
+        tabs.append(tab)
+    return tabs
+
+
+def layer(tab, document_id: int) -> dict:
+    """The coder's layer as the API gives it, read with the tab's own session."""
+    answer = tab.request.get(f"/api/documents/{document_id}/layer")
+    assert answer.status == 200
+    return answer.json()
+
+
+def span_labels(data: dict) -> list[tuple[str, str]]:
+    return sorted((s["text"], s["label"]) for s in data["spans"])
+
+
+def test_unrelated_additions_in_two_tabs_are_both_saved_without_asking(new_page, doc):
+    first, second = two_tabs(new_page, doc.document)
+
+    drag_select(first, 0, "Ukraine")
+    press(first, "a")
+    wait_saved(first)
+    # The second tab still works on the version before: its save meets a newer one.
+    drag_select(second, 1, "Kyiv")
+    press(second, "s")
+    wait_saved(second)
+    # It now shows both spans: its own, rebased on the first tab's.
+    expect(second.locator(".sp-start")).to_have_count(2)
+    # And back: the first tab, now behind, adds another span.
+    drag_select(first, 1, "Moscow")
+    press(first, "a")
+    wait_saved(first)
+    expect(first.locator(".sp-start")).to_have_count(3)
+
+    data = layer(first, doc.document)
+    assert span_labels(data) == [("Kyiv", "SOURCE"), ("Moscow", "ACTOR"), ("Ukraine", "ACTOR")]
+    assert data["layer"]["version"] == 3
+    assert not first.evaluate("window.conflictShown")
+    assert not second.evaluate("window.conflictShown")
+    expect(first.locator("#conflict")).to_be_hidden()
+    expect(second.locator("#conflict")).to_be_hidden()
+
+
+def test_the_same_span_changed_in_two_tabs_asks_and_overwrites_nothing(new_page, doc):
+    start = P0.index("Ukraine")
+    RecordStore(doc.project).add_all([({
+        "id": "d1", "layer": "coder1",
+        "paragraphs": [{"index": i, "text": t, "boilerplate": i == 2}
+                       for i, t in enumerate([P0, P1, P2])],
+        "spans": [{"id": "u", "paragraph": 0, "start": start, "end": start + 7,
+                   "text": "Ukraine", "label": "ACTOR", "attrs": {}}],
+    }, "seed", 1)])
+    db.session.commit()
+    first, second = two_tabs(new_page, doc.document)
+
+    first.locator('.sp-start[data-span-id="u"]').focus()
+    press(first, "l")  # relabel: LOCATION
+    wait_saved(first)
+    second.locator('.sp-start[data-span-id="u"]').focus()
+    press(second, "t")  # the same span, relabelled TIME on a page that has not seen LOCATION
+    conflict = second.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("changed both here and elsewhere")
+    expect(second.locator("#save-status")).to_contain_text("1 change not saved")
+    assert span_labels(layer(second, doc.document)) == [("Ukraine", "LOCATION")]
+
+    second.get_by_role("button", name="Discard my changes and load the saved version").click()
+    wait_saved(second)
+    expect(second.locator('.sp-start[data-span-id="u"]')).to_have_attribute(
+        "data-label", "LOCATION")
+    data = layer(first, doc.document)
+    assert span_labels(data) == [("Ukraine", "LOCATION")]
+    assert data["layer"]["version"] == 2
