@@ -43,7 +43,7 @@ def decide(b, doc: int, *pairs: tuple[str, str]):
 
 def test_suggestions_are_computed_on_demand_with_codebook_valid_attributes(browser, doc):
     coder = browser("coderA")
-    assert coder.get(url(doc)).get_json() == {"computed": False, "suggestions": []}
+    assert coder.get(url(doc)).get_json() == {"computed": False, "suggestions": [], "next": None}
 
     found = by_id(coder.post(url(doc)))
     assert {s["kind"] for s in found.values()} == {"actor", "cue", "quote", "attribution"}

@@ -2,16 +2,35 @@
 
 Suggestions live in each document's suggestion layer (kind "suggestion", no user), which exports
 leave out; running again replaces them. Never commits: the caller owns the transaction.
+
+A run has three steps, so that no write transaction waits for the suggesters: `suggest_input`
+reads the paragraphs and the registry, `compute` suggests from that plain data (in a worker
+process for a long document, so that it never holds the interpreter lock that other requests
+of the same server need), and `store_suggestions` replaces the layer's rows with a few bulk
+statements.
 """
 
+import multiprocessing
+import threading
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from annotator.errors import NotFound
 from annotator.extensions import db
-from annotator.models import Actor, Attribution, AttributionPart, Document, Layer, Project, Span
+from annotator.models import (
+    Actor,
+    Attribution,
+    AttributionPart,
+    Document,
+    Layer,
+    Paragraph,
+    Project,
+    Span,
+)
 from annotator.services.records import iter_records
 from annotator.suggest import ActorEntry, Gazetteer, suggest_paragraphs
 from annotator.suggest.scoring import add_counts, figures, mean_figures, score_document
@@ -20,19 +39,82 @@ from annotator.suggest.spacy_ner import entity_suggestions, load_pipeline
 ROLES = ("source", "cue", "content")
 
 
-def project_gazetteer(project: Project) -> Gazetteer:
-    """Build a gazetteer from the project's confirmed actors and their aliases."""
+# A document up to this many characters is suggested in the caller's thread (a few ms); a
+# longer one in a worker process.
+INLINE_CHARS = 50_000
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SuggestInput:
+    """What the suggesters read for one document: plain data, picklable for a worker."""
+
+    paragraphs: tuple[tuple[int, str], ...]  # (position, text), boilerplate left out
+    entries: tuple[ActorEntry, ...]  # the project's registry
+
+    @property
+    def size(self) -> int:
+        return sum(len(text) for _, text in self.paragraphs)
+
+
+def project_entries(project: Project) -> tuple[ActorEntry, ...]:
+    """Return the project's confirmed actors and their aliases as gazetteer entries."""
     actors = db.session.execute(
         select(Actor)
         .where(Actor.project_id == project.id, Actor.proposed.is_(False))
         .options(selectinload(Actor.aliases))
         .order_by(Actor.id)
     ).scalars().all()
-    return Gazetteer([
+    return tuple(
         ActorEntry(actor.id, actor.name, tuple(sorted(a.alias for a in actor.aliases)),
                    actor.entity_type, actor.country, actor.sector)
         for actor in actors
-    ])
+    )
+
+
+def project_gazetteer(project: Project) -> Gazetteer:
+    """Build a gazetteer from the project's confirmed actors and their aliases."""
+    return Gazetteer(list(project_entries(project)))
+
+
+def suggest_input(document: Document, entries: tuple[ActorEntry, ...] | None = None
+                  ) -> SuggestInput:
+    """Read what suggesting for a document needs (its registry unless `entries` are given)."""
+    if entries is None:
+        entries = project_entries(db.session.get(Project, document.project_id))
+    paragraphs = db.session.execute(
+        select(Paragraph.position, Paragraph.text)
+        .where(Paragraph.document_id == document.id, Paragraph.boilerplate.is_(False))
+        .order_by(Paragraph.position)
+    ).all()
+    return SuggestInput(tuple((position, text) for position, text in paragraphs), entries)
+
+
+def compute(job: SuggestInput, nlp=None) -> list[dict]:
+    """Return every suggestion for a document's input (pure: no database)."""
+    return text_suggestions(list(job.paragraphs), Gazetteer(list(job.entries)), nlp)
+
+
+def compute_apart(job: SuggestInput) -> list[dict]:
+    """Compute a long document's suggestions in a worker process, a short one here.
+
+    A server thread that computed for a second would make the other threads of its process
+    (other users' saves) wait for the interpreter lock again and again meanwhile.
+    """
+    if job.size <= INLINE_CHARS:
+        return compute(job)
+    return _worker_pool().submit(compute, job).result()
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # "spawn": a fresh interpreter, never a fork of a threaded server.
+            _pool = ProcessPoolExecutor(max_workers=1,
+                                        mp_context=multiprocessing.get_context("spawn"))
+        return _pool
 
 
 def text_suggestions(paragraphs: list[tuple[int, str]], gazetteer: Gazetteer,
@@ -49,30 +131,35 @@ def suggest_document(document: Document, gazetteer: Gazetteer | None = None,
     The gazetteer defaults to the project's registry; `nlp` is an optional spaCy pipeline
     (see suggest.spacy_ner.load_pipeline).
     """
-    if gazetteer is None:
-        gazetteer = project_gazetteer(db.session.get(Project, document.project_id))
-    paragraphs = [(p.position, p.text) for p in document.paragraphs if not p.boilerplate]
-    suggestions = text_suggestions(paragraphs, gazetteer, nlp)
+    entries = tuple(gazetteer.entries) if gazetteer is not None else None
+    suggestions = compute(suggest_input(document, entries), nlp)
     store_suggestions(document, suggestions)
     return suggestions
 
 
-def suggest_project(project: Project, use_spacy: bool = True,
-                    spacy_model: str | None = None) -> dict:
+def suggest_project(project: Project, use_spacy: bool = True, spacy_model: str | None = None,
+                    store=None) -> dict:
     """Suggest for every document of a project; return counts per kind and the spaCy status.
 
     spaCy is used when `use_spacy` and a pipeline is installed (or `spacy_model` names one);
-    nothing is ever downloaded.
+    nothing is ever downloaded. `store(document_id, suggestions)` stores one document's
+    suggestions (default: store_suggestions in the current transaction); the command line
+    passes one that writes each document in a short transaction of its own.
     """
-    gazetteer = project_gazetteer(project)
+    entries = project_entries(project)
     nlp, reason = load_pipeline(spacy_model) if use_spacy else (None, "not requested")
     counts: Counter = Counter()
     ids = db.session.execute(
         select(Document.id).where(Document.project_id == project.id).order_by(Document.id)
     ).scalars().all()
     for document_id in ids:
-        document = db.session.get(Document, document_id)
-        for suggestion in suggest_document(document, gazetteer, nlp):
+        job = suggest_input(db.session.get(Document, document_id), entries)
+        suggestions = compute(job, nlp)
+        if store is None:
+            store_suggestions(db.session.get(Document, document_id), suggestions)
+        else:
+            store(document_id, suggestions)
+        for suggestion in suggestions:
             counts[suggestion["kind"]] += 1
     return {"documents": len(ids), "suggestions": dict(sorted(counts.items())),
             "spacy": pipeline_name(nlp), "spacy_reason": reason}
@@ -108,47 +195,68 @@ def suggestion_layer(document: Document) -> Layer:
 
 
 def store_suggestions(document: Document, suggestions: list[dict]) -> Layer:
-    """Replace the document's suggestion layer with these suggestions (spans, attributions)."""
-    layer = suggestion_layer(document)
-    paragraphs = {p.position: p for p in document.paragraphs}
-    spans: dict[tuple, Span] = {}
+    """Replace the document's suggestion layer with these suggestions (spans, attributions).
 
-    def span_for(item: dict, label: str, attrs: dict) -> Span:
+    A few bulk statements, so that the write transaction stays short; the rows are built
+    first, from the suggestions alone (they carry their text).
+    """
+    spans: dict[tuple, dict] = {}
+
+    def span_for(item: dict, label: str, attrs: dict) -> str:
         key = (item["paragraph"], item["start"], item["end"], label)
         if key not in spans:
-            paragraph = paragraphs[item["paragraph"]]
-            spans[key] = Span(uid=f"sg{len(spans) + 1}", layer_id=layer.id,
-                              paragraph_id=paragraph.id, start=item["start"], end=item["end"],
-                              label=label, text=paragraph.text[item["start"]:item["end"]],
-                              attrs={})
-        spans[key].attrs = {**attrs, **spans[key].attrs}  # the first suggestion's attrs win
-        return spans[key]
+            spans[key] = {"uid": f"sg{len(spans) + 1}", "paragraph": item["paragraph"],
+                          "start": item["start"], "end": item["end"], "label": label,
+                          "text": item["text"], "attrs": {}}
+        spans[key]["attrs"] = {**attrs, **spans[key]["attrs"]}  # the first suggestion's win
+        return spans[key]["uid"]
 
-    attributions = []
+    attributions, parts = [], []
     for s in suggestions:
         if s["kind"] != "attribution":
             span_for(s, s["label"], _span_attrs(s))
             continue
-        attribution = Attribution(uid=s["id"], layer_id=layer.id,
-                                  attrs={**s["attrs"], "suggestion_source": s["source"]})
+        attributions.append({"uid": s["id"], "parent": s.get("parent"),
+                             "attrs": {**s["attrs"], "suggestion_source": s["source"]}})
         for role in ROLES:
             for position, part in enumerate(s["parts"][role]):
                 attrs = {"suggestion_source": s["source"]}
                 if part.get("actor_id") is not None:
                     attrs["actor_id"] = part["actor_id"]
-                attribution.parts.append(AttributionPart(
-                    role=role, position=position, span=span_for(part, role.upper(), attrs)))
-        attributions.append((s, attribution))
-    db.session.add_all(spans.values())
-    db.session.add_all(a for _, a in attributions)
-    db.session.flush()
-    by_uid = {a.uid: a for _, a in attributions}
-    for s, attribution in attributions:
-        if s.get("parent") in by_uid:
-            attribution.parent_id = by_uid[s["parent"]].id
+                parts.append((s["id"], role, position, span_for(part, role.upper(), attrs)))
+
+    layer = suggestion_layer(document)
+    paragraph_ids = dict(db.session.execute(
+        select(Paragraph.position, Paragraph.id).where(Paragraph.document_id == document.id)
+    ).all())
+    span_rows = [{**{k: v for k, v in row.items() if k != "paragraph"}, "layer_id": layer.id,
+                  "paragraph_id": paragraph_ids[row["paragraph"]]} for row in spans.values()]
+    span_ids = _insert_returning_ids(Span, span_rows)
+    attribution_ids = _insert_returning_ids(Attribution, [
+        {"uid": a["uid"], "layer_id": layer.id, "attrs": a["attrs"]} for a in attributions])
+    if parts:
+        db.session.execute(insert(AttributionPart), [
+            {"attribution_id": attribution_ids[uid], "role": role, "position": position,
+             "span_id": span_ids[span_uid]} for uid, role, position, span_uid in parts])
+    nested = [{"row": attribution_ids[a["uid"]], "parent": attribution_ids[a["parent"]]}
+              for a in attributions if a["parent"] in attribution_ids]
+    if nested:
+        table = Attribution.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("row"))
+                           .values(parent_id=bindparam("parent")), nested)
     layer.version += 1
     db.session.flush()
+    db.session.expire(layer)
     return layer
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> dict[str, int]:
+    """Insert rows in one statement; return {uid: id}."""
+    if not rows:
+        return {}
+    table = model.__table__
+    result = db.session.execute(insert(table).returning(table.c.uid, table.c.id), rows)
+    return dict(result.all())
 
 
 def _span_attrs(suggestion: dict) -> dict:

@@ -24,6 +24,9 @@ ENGINE_ATTRS = frozenset({"suggestion_source", "marks", "depth", "closed"})
 ACTIONS = {"accepted": "suggestion_accepted", "rejected": "suggestion_rejected",
            "reopened": "suggestion_reopened"}
 MAX_DECISIONS = 2000
+# Suggestions per page for the annotation page (whole paragraphs: a page may hold up to one
+# paragraph's cap more, see suggest/limits.py).
+PAGE_SIZE = 500
 
 
 def span_key(span: dict) -> str:
@@ -112,13 +115,30 @@ def decided_ids(document: Document, user: User) -> set[str]:
     return {uid for uid, action in latest.items() if action != ACTIONS["reopened"]}
 
 
-def open_suggestions(document: Document, user: User) -> dict:
-    """Return {"computed", "suggestions"}: the document's suggestions this coder has not decided."""
+def open_suggestions(document: Document, user: User, from_paragraph: int = 0,
+                     page_size: int | None = PAGE_SIZE) -> dict:
+    """Return {"computed", "suggestions", "next"}: a page of the document's suggestions that
+    this coder has not decided.
+
+    A page holds whole paragraphs from `from_paragraph` on (an attribution belongs to its cue's
+    paragraph) until it has `page_size` suggestions or more (None: all); `next` is the paragraph
+    the next page starts at, None after the last page.
+    """
     found = document_suggestions(document)
     if found is None:
-        return {"computed": False, "suggestions": []}
+        return {"computed": False, "suggestions": [], "next": None}
     decided = decided_ids(document, user)
-    return {"computed": True, "suggestions": [s for s in found if s["id"] not in decided]}
+    page, following = [], None
+    for suggestion in found:
+        at = _reading_order(suggestion)[0]
+        if at < from_paragraph or suggestion["id"] in decided:
+            continue
+        if page_size is not None and len(page) >= page_size and at != page[-1]["_at"]:
+            following = at
+            break
+        page.append({**suggestion, "_at": at})
+    return {"computed": True, "suggestions": [{k: v for k, v in s.items() if k != "_at"}
+                                              for s in page], "next": following}
 
 
 def record_decisions(document: Document, user: User, payload: object) -> int:
@@ -132,9 +152,11 @@ def record_decisions(document: Document, user: User, payload: object) -> int:
     known = {s["id"]: s for s in document_suggestions(document) or []}
     layer = find_layer(document.id, "suggestion", None)
     for i, decision in enumerate(decisions):
-        if not isinstance(decision, dict) or decision.get("decision") not in ACTIONS:
+        if not isinstance(decision, dict) or not isinstance(decision.get("decision"), str) \
+                or decision["decision"] not in ACTIONS:
             raise InvalidRequest(f"decisions[{i}].decision", f"must be one of {', '.join(ACTIONS)}")
-        suggestion = known.get(decision.get("id"))
+        uid = decision.get("id")
+        suggestion = known.get(uid) if isinstance(uid, str) else None
         if suggestion is None:
             raise InvalidRequest(f"decisions[{i}].id", "no such suggestion in this document")
         db.session.add(AuditEntry(

@@ -6,18 +6,28 @@ Accepting a suggestion is not done here: the page copies it into the coder's lay
 changes API, so that it is validated, undoable and saved like any other edit.
 """
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from annotator.database import sqlite_begin_mode
 from annotator.extensions import db
-from annotator.services import suggestion_review
+from annotator.services import suggesting, suggestion_review
 from annotator.services.annotating import InvalidRequest
-from annotator.services.suggesting import suggest_document
 from annotator.web import access, api
 from annotator.web.errors import json_error
 
 bp = Blueprint("api_suggestions", __name__)
+
+
+@bp.before_request
+def _read_first():
+    # Running the suggester reads, computes, then writes once: on SQLite its transactions begin
+    # DEFERRED (no write lock) until the write, which takes the lock for a few bulk statements.
+    if request.endpoint == "api_suggestions.make_suggestions":
+        sqlite_begin_mode.set("DEFERRED")
+
+
 bp.before_request(api._require_login)  # the same 401 for every /api route
 
 
@@ -34,21 +44,32 @@ def _invalid_request(error: InvalidRequest):
 
 @bp.get("/documents/<int:document_id>/suggestions")
 def list_suggestions(document_id: int):
-    """Return the document's suggestions that the caller has not accepted or rejected yet."""
+    """Return a page of the document's suggestions that the caller has not decided yet."""
     document = access.get_document_or_404(document_id)
-    return jsonify(suggestion_review.open_suggestions(document, current_user))
+    start = request.args.get("from_paragraph", "0")
+    if not start.isdigit() or len(start) > 9:
+        raise InvalidRequest("from_paragraph", "must be a paragraph number (0 or more)")
+    return jsonify(suggestion_review.open_suggestions(document, current_user, int(start)))
 
 
 @bp.post("/documents/<int:document_id>/suggestions")
 def make_suggestions(document_id: int):
-    """Run the suggester for the document (replacing its suggestions) and return the open ones."""
-    document = access.get_document_or_404(document_id)
+    """Run the suggester for the document (replacing its suggestions); return the first page.
+
+    The suggesters run outside any transaction (a long document in a worker process); only
+    storing their output writes.
+    """
+    job = suggesting.suggest_input(access.get_document_or_404(document_id))
+    db.session.rollback()  # ends the reading transaction: nothing was written
+    suggestions = suggesting.compute_apart(job)
+    sqlite_begin_mode.set("IMMEDIATE")
     try:
-        suggest_document(document)
+        suggesting.store_suggestions(access.get_document_or_404(document_id), suggestions)
         db.session.commit()
     except IntegrityError:  # someone else's run stored the same rows first (PostgreSQL)
         db.session.rollback()
-        document = access.get_document_or_404(document_id)
+    sqlite_begin_mode.set("DEFERRED")
+    document = access.get_document_or_404(document_id)
     return jsonify(suggestion_review.open_suggestions(document, current_user))
 
 

@@ -21,9 +21,17 @@ SUGGESTION = {
             "paragraph": INT, "start": INT, "end": INT}},
     },
 }
-OPEN = {"type": "object", "required": ["computed", "suggestions"],
+OPEN = {"type": "object", "required": ["computed", "suggestions", "next"],
         "properties": {"computed": {"type": "boolean"},
-                       "suggestions": {"type": "array", "items": SUGGESTION}}}
+                       "suggestions": {"type": "array", "items": SUGGESTION},
+                       "next": {"type": "integer", "nullable": True, "description":
+                                "The from_paragraph of the next page; null after the last"}}}
+PAGE = ("A page holds whole paragraphs (an attribution belongs to its cue's paragraph) until "
+        "it has 500 suggestions or more; the suggester gives at most 100 of each kind per "
+        "paragraph, none longer than 2,000 characters.")
+FROM = [{"name": "from_paragraph", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 0, "maximum": 999999999, "default": 0},
+         "description": "The paragraph (position) the page starts at"}]
 DECISIONS = {
     "type": "object", "required": ["decisions"],
     "properties": {"decisions": {"type": "array", "minItems": 1, "maxItems": 2000, "items": {
@@ -54,14 +62,15 @@ def _errors(*codes: int) -> dict:
 
 PATHS = {
     "/api/documents/{document_id}/suggestions": {
-        "get": {"summary": "The document's suggestions the caller has not decided yet",
-                "parameters": _id("document_id"),
+        "get": {"summary": "A page of the document's suggestions the caller has not decided",
+                "description": PAGE, "parameters": _id("document_id") + FROM,
                 "responses": {"200": _json(OPEN, "Open suggestions"),
-                              **_errors(400, 401, 404)}},
+                              **_errors(400, 401, 404, 422)}},
         "post": {"summary": "Run the suggester for the document, replacing its suggestions",
+                 "description": "Answers with the first page, as GET. " + PAGE,
                  "parameters": _id("document_id"),
-                 "responses": {"200": _json(OPEN, "Open suggestions"),
-                               **_errors(400, 401, 403, 404)}},
+                 "responses": {"200": _json(OPEN, "Open suggestions (first page)"),
+                               **_errors(400, 401, 403, 404, 503)}},
     },
     "/api/documents/{document_id}/suggestions/decisions": {"post": {
         "summary": "Record the caller's decisions on suggestions",
@@ -69,7 +78,7 @@ PATHS = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": DECISIONS}}},
         "responses": {"200": _json({"type": "object", "required": ["recorded"],
                                     "properties": {"recorded": INT}}, "Recorded"),
-                      **_errors(400, 401, 403, 404, 413, 422)},
+                      **_errors(400, 401, 403, 404, 413, 422, 503)},
     }},
     "/api/projects/{project_id}/suggestion-stats": {"get": {
         "summary": "Acceptance rates of suggestions per source and kind (managers)",

@@ -95,10 +95,28 @@ export function suggestions(ctx, panel, url) {
     ]);
   }
 
-  function show(list) {
-    all = list;
+  let shown = 0; // which answer is on show: a newer one stops reading an older one's pages
+
+  /** Show a first `page` ({suggestions, next}), then read and add the following pages. */
+  async function show(page) {
+    const mine = ++shown;
+    all = page.suggestions;
     done.clear();
     ctx.refresh();
+    let next = page.next;
+    // The server answers in pages of whole paragraphs, never all of a long document at once.
+    while (next !== null && next !== undefined) {
+      const answer = await ctx.api.request("GET", `${url}?from_paragraph=${next}`).catch(() => ({}));
+      if (mine !== shown) return false;
+      if (answer.status !== 200 || !answer.data?.suggestions) {
+        ctx.say("Some suggestions could not be read: Suggest tries again.");
+        return false;
+      }
+      all = all.concat(answer.data.suggestions);
+      next = answer.data.next;
+      ctx.refresh();
+    }
+    return true;
   }
 
   // The panel follows focus; a click focuses a suggestion (its later pieces are not focusable).
@@ -119,10 +137,11 @@ export function suggestions(ctx, panel, url) {
     spans: () => open().filter((s) => s.kind !== "attribution").map((s) => ({ ...s.spans[0], id: s.id, sg: true })),
     /** Run the suggester for this document. */
     async make() {
+      ctx.say("Suggesting…");
       const answer = await ctx.api.request("POST", url).catch(() => ({}));
-      const list = answer.data?.suggestions;
-      if (list) show(list);
-      ctx.say(list ? `${open().length} open suggestion(s): focus one, then y accepts and x rejects it.` : answer.data?.message || "The server cannot be reached.");
+      const page = answer.data?.suggestions ? answer.data : null;
+      if (!page) return ctx.say(answer.data?.message || "The server cannot be reached.");
+      if (await show(page)) ctx.say(`${open().length} open suggestion(s): focus one, then y accepts and x rejects it.`);
     },
   };
 }
