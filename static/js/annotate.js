@@ -359,7 +359,7 @@ async function load() {
   }
   // Suggestions are copied into the caller's own layer only (never into gold or another's).
   $("suggest").hidden = Boolean(readOnly) || layer.kind !== "coder";
-  if (!$("suggest").hidden) api.request("GET", data.urls.suggestions).then((a) => a.data?.suggestions?.length && suggestions(a.data.suggestions), () => {});
+  if (!$("suggest").hidden) api.request("GET", data.urls.suggestions).then((a) => a.data?.suggestions?.length && suggestions(a.data), () => {});
   outbox.emit();
   outbox.flush();
 }
@@ -422,10 +422,10 @@ $("redo").addEventListener("click", redo);
 $("help-button").addEventListener("click", openHelp);
 $("suggest").addEventListener("click", () => suggestions());
 
-/** Show suggestions `list`, or make them; lib/suggestions.js is loaded only for this. */
-async function suggestions(list) {
+/** Show the first `page` of suggestions (and the rest), or make them; lib/suggestions.js is loaded only for this. */
+async function suggestions(page) {
   sg ??= (await import("./lib/suggestions.js")).suggestions(ctx, $("suggestions-panel"), data.urls.suggestions);
-  return list ? sg.show(list) : sg.make();
+  return page ? sg.show(page) : sg.make();
 }
 
 $("retry").addEventListener("click", () => outbox?.retryNow());
