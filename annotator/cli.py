@@ -150,14 +150,22 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(
-    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio"]),
+    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio", "conll", "spacy"]),
     help="Input format (default: guessed from the file extension).")
+@click.option("--offsets", type=click.Choice(["utf16", "codepoints", "graphemes"]),
+              help="Unit the file's offsets count (doccano: default utf16, as doccano's "
+                   "browser; label-studio: default codepoints, UTF-16 recognised by a "
+                   "region's text; graphemes for a doccano project that counts them).")
+@click.option("--layer", "layer", metavar="NAME",
+              help="Layer for annotations that name no annotator (doccano lines, Label "
+                   "Studio predictions and annotations without completed_by; default gold); "
+                   "for conll and spacy, the layer of everything read.")
 @click.option("--create-coders", is_flag=True,
               help="Make a new inactive coder account for each layer naming no account yet "
                    "(otherwise a layer must name a member of the project).")
 @transactional
 def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
-                   create_coders: bool) -> None:
+                   offsets: str | None, layer: str | None, create_coders: bool) -> None:
     """Import articles, or annotated documents; all or nothing."""
     from annotator.services.intake import prepare_import
     from annotator.services.projects import find_project
@@ -166,7 +174,8 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
     # not wait for the write lock meanwhile. It is taken (BEGIN IMMEDIATE) only to store.
     sqlite_begin_mode.set("DEFERRED")
     try:
-        prepared = prepare_import(find_project(project_name), list(files), fmt)
+        prepared = prepare_import(find_project(project_name), list(files), fmt,
+                                  {"offsets": offsets, "layer": layer})
     finally:
         db.session.rollback()  # ends the reading transaction; nothing was written
         sqlite_begin_mode.set("IMMEDIATE")
@@ -185,7 +194,8 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
 @main.command("export")
 @click.argument("project_name")
 @click.option("--format", "fmt", required=True, type=click.Choice(
-    ["native", "jsonl", "spacy", "conll", "brat", "csv", "hf"]))
+    ["native", "jsonl", "spacy", "conll", "brat", "csv", "hf", "doccano", "label-studio",
+     "label-studio-predictions"]))
 @click.option("--layer", default=None,
               help="gold, all (every layer), coders, or a coder's user name "
                    "(default: everything for native, gold for the other formats).")

@@ -32,6 +32,10 @@ EXPORTERS = {
     "csv": Format("annotator.formats.csv_tables"),
     # Writing the folder needs no library; loading it is the consumer's business (datasets).
     "hf": Format("annotator.formats.hf"),
+    # The peers' own import shapes and offsets units (doccano: UTF-16; Label Studio: code points).
+    "doccano": Format("annotator.formats.doccano"),
+    "label-studio": Format("annotator.formats.label_studio"),
+    "label-studio-predictions": Format("annotator.formats.label_studio_predictions"),
 }
 
 IMPORTERS = {
@@ -39,7 +43,20 @@ IMPORTERS = {
     "brat": Format("annotator.formats.brat"),
     "doccano": Format("annotator.formats.doccano"),
     "label-studio": Format("annotator.formats.label_studio"),
+    "conll": Format("annotator.formats.conll"),
+    "spacy": Format("annotator.formats.spacy_docbin", (("spacy", "spacy"),), "spaCy import"),
 }
+
+# Import options each reader takes (command line --offsets/--layer, the import page's fields),
+# with the unit each peer format reads when --offsets is not given.
+OPTIONS = {
+    "doccano": {"offsets", "layer"},
+    "label-studio": {"offsets", "layer"},
+    "conll": {"layer"},
+    "spacy": {"layer"},
+}
+DEFAULT_OFFSETS = {"doccano": "utf16", "label-studio": "codepoints (UTF-16 recognised by a "
+                   "region's text)"}
 
 
 def _load(table: dict[str, Format], name: str, kind: str) -> ModuleType:

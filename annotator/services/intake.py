@@ -15,15 +15,17 @@ from annotator.errors import InputError
 from annotator.models import Project, User
 from annotator.services.storing import RecordStore
 
-ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio")
-EXTENSIONS = {".ann": "brat"}
+ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio", "conll", "spacy")
+EXTENSIONS = {".ann": "brat", ".conll": "conll", ".spacy": "spacy"}
 
 
 class PreparedImport:
     """Files read and checked by `prepare_import`, ready to be stored."""
 
-    def __init__(self, paths: list[Path], fmt: str | None, articles=None):
+    def __init__(self, paths: list[Path], fmt: str | None, articles=None,
+                 options: dict | None = None):
         self.paths, self.fmt, self.articles = paths, fmt, articles
+        self.options = options or {}
 
     def store(self, project: Project, progress: Callable[[int], None] | None = None,
               actor: User | None = None, create_coders: bool = False) -> dict:
@@ -39,7 +41,7 @@ class PreparedImport:
 
             return insert_articles(project, self.articles, progress)
         store = RecordStore(project, actor, create_coders=create_coders)
-        return store.add_all(_annotated_records(self.paths, self.fmt))
+        return store.add_all(_annotated_records(self.paths, self.fmt, self.options))
 
     def close(self) -> None:
         """Drop the checked articles' temporary file."""
@@ -53,26 +55,51 @@ class PreparedImport:
         self.close()
 
 
-def prepare_import(project: Project, paths: list[Path], fmt: str | None = None) -> PreparedImport:
+def prepare_import(project: Project, paths: list[Path], fmt: str | None = None,
+                   options: dict | None = None) -> PreparedImport:
     """Read and check raw article files, writing nothing; annotated files wait for `store`.
 
-    :raise InputError | InputErrors: listing every problem found in the articles.
+    `options` are the reader's import options (`offsets`, `layer`; None means the default).
+    :raise InputError | InputErrors: listing every problem found in the articles, or for an
+        option the format does not take.
     """
     fmt = fmt or _guess(paths)
+    options = _check_options(fmt, options)
     if fmt in ANNOTATED_FORMATS:
         # Annotated records are checked against the layers already stored as they are
         # written (storing.RecordStore), so they are read while storing.
-        return PreparedImport(paths, fmt)
+        return PreparedImport(paths, fmt, options=options)
     from annotator.services.importing import read_articles
 
     return PreparedImport(paths, fmt, read_articles(project, paths, fmt))
 
 
 def import_files(project: Project, paths: list[Path], fmt: str | None = None,
-                 progress=None, actor: User | None = None, create_coders: bool = False) -> dict:
+                 progress=None, actor: User | None = None, create_coders: bool = False,
+                 options: dict | None = None) -> dict:
     """Import every file in one all-or-nothing run (the caller commits or rolls back)."""
-    with prepare_import(project, paths, fmt) as prepared:
+    with prepare_import(project, paths, fmt, options) as prepared:
         return prepared.store(project, progress, actor, create_coders)
+
+
+def _check_options(fmt: str | None, options: dict | None) -> dict:
+    """Return the options that were given, if the format takes them.
+
+    :raise InputError: naming an option the format does not take, or a unit it does not know.
+    """
+    from annotator.formats.offsets_units import UNITS
+    from annotator.formats.registry import OPTIONS
+
+    given = {key: value for key, value in (options or {}).items() if value not in (None, "")}
+    for key in given:
+        if key not in OPTIONS.get(fmt, ()):
+            takers = sorted(name for name, keys in OPTIONS.items() if key in keys)
+            raise InputError(f"--{key} applies to {', '.join(takers)} imports only, not to "
+                             f"{fmt or 'article'} files")
+    if given.get("offsets") not in (None, *UNITS):
+        raise InputError(f"--offsets must be one of {', '.join(UNITS)}, not "
+                         f"{given['offsets']!r}")
+    return given
 
 
 def _guess(paths: list[Path]) -> str | None:
@@ -85,7 +112,7 @@ def _guess(paths: list[Path]) -> str | None:
     return kinds.pop() if kinds else None
 
 
-def _annotated_records(paths: list[Path], fmt: str):
+def _annotated_records(paths: list[Path], fmt: str, options: dict | None = None):
     """Yield (record, file name, line) from every file.
 
     :raise InputError: for a file that holds no record at all (an empty import is a mistake).
@@ -105,7 +132,7 @@ def _annotated_records(paths: list[Path], fmt: str):
     reader = importer(fmt)
     for path in paths:
         empty = True
-        for record in reader.read(path):
+        for record in reader.read(path, **(options or {})):
             empty = False
             yield record, record.pop("_file", path.name), record.pop("_line", None)
         _refuse_empty(path, empty)

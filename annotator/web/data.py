@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
@@ -32,12 +32,23 @@ IMPORT_FORMATS = [
     ("txt", "Articles: plain text, one per file (the file name is the id)"),
     ("native", "Annotated: native JSON Lines"), ("doccano", "Annotated: doccano JSONL"),
     ("label-studio", "Annotated: Label Studio JSON"),
+    ("conll", "Annotated: CoNLL BIO tags (e.g. a model's output)"),
+    ("spacy", "Annotated: spaCy DocBin (.spacy)"),
+]
+OFFSETS = [
+    ("", "The format's default (doccano: UTF-16 units; Label Studio: code points)"),
+    ("utf16", "UTF-16 code units (doccano's and older Label Studio's browsers)"),
+    ("codepoints", "Unicode code points (Python tools, current Label Studio)"),
+    ("graphemes", "Grapheme clusters (a doccano project set to count them)"),
 ]
 EXPORT_FORMATS = [
     ("native", "native: JSON Lines, every layer, lossless (the backup)"),
     ("jsonl", "jsonl: one paragraph per line, for training"), ("spacy", "spaCy DocBin (zip)"),
     ("conll", "CoNLL BIO tags (zip)"), ("brat", "brat standoff (zip)"),
     ("csv", "CSV tables (zip)"), ("hf", "Hugging Face datasets folder (zip)"),
+    ("doccano", "doccano JSONL, UTF-16 offsets (zip)"),
+    ("label-studio", "Label Studio tasks with annotations (zip)"),
+    ("label-studio-predictions", "Label Studio tasks with predictions to correct (zip)"),
 ]
 KEYWORDS = [("", "Default: every layer for native, gold for the others"), ("gold", "Gold"),
             ("all", "Every layer"), ("coders", "Every coder's layer")]
@@ -50,6 +61,9 @@ def _strip(value):
 class ImportForm(FlaskForm):
     files = MultipleFileField("Files", validators=[FileRequired("Choose at least one file.")])
     format = SelectField("Format", default="")
+    offsets = SelectField("Offsets count (doccano and Label Studio files)", default="")
+    layer = StringField("Layer for annotations that name no annotator (default gold)",
+                        filters=[_strip], validators=[Optional(), Length(max=80)])
     create_coders = BooleanField("Create a new inactive coder account for each layer that "
                                  "names no member (annotated files)")
     submit = SubmitField("Import")
@@ -58,6 +72,7 @@ class ImportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # Set here rather than in the field: WTForms 3.3 warns about tuples given there.
         self.format.choices = IMPORT_FORMATS
+        self.offsets.choices = OFFSETS
 
 
 class ExportForm(FlaskForm):
@@ -104,7 +119,10 @@ def import_page(project_id: int):
             shown: dict[str, str] = {}
             try:
                 paths, shown = save_uploads(form.files.data, Path(folder), form.format.data)
-                with prepare_import(project, paths, form.format.data or None) as prepared:
+                options = {"offsets": form.offsets.data or None,
+                           "layer": form.layer.data or None}
+                with prepare_import(project, paths, form.format.data or None,
+                                    options) as prepared:
                     db.session.rollback()  # ends the reading transaction: nothing was written
                     sqlite_begin_mode.set("IMMEDIATE")
                     project = access.get_project_or_404(project_id, "manager")
