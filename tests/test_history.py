@@ -202,7 +202,8 @@ def test_gold_restore_undoes_edits_and_decisions_and_keeps_the_adjudication_prov
         save(coder, own_layer(coder, world.doc1), [span(f"u-{name}", 0, 7)])
     reviewer = browser("reviewerR")
     decisions = f"/api/documents/{world.doc1}/review/decisions"
-    assert reviewer.post(decisions, {"action": "accept_agreed"}).status_code == 200
+    assert reviewer.post(decisions, {"action": "accept_agreed",
+                                     "gold_version": 0}).status_code == 200
     accepted = last_entry()
     gold_url = f"/api/documents/{world.doc1}/layer?layer=gold"
     adjudicated = reviewer.get(gold_url).get_json()
@@ -226,8 +227,9 @@ def test_gold_restore_undoes_edits_and_decisions_and_keeps_the_adjudication_prov
     assert gold_provenance() == [provenance] and provenance["adjudicator"] == "reviewerR"
     restored = last_entry()
     # A decision aimed at one item (its entry names the span), then back over it.
-    assert reviewer.post(decisions, {"action": "reject", "target": provenance["target"]}
-                         ).status_code == 200
+    version = reviewer.get(gold_url).get_json()["layer"]["version"]
+    assert reviewer.post(decisions, {"action": "reject", "target": provenance["target"],
+                                     "gold_version": version}).status_code == 200
     rejected = reviewer.get(gold_url).get_json()
     assert rejected["spans"] == []
     assert restore(reviewer, rejected["layer"]["id"], restored,

@@ -72,6 +72,9 @@ def gold_spans(ids):
 
 
 def decision(reviewer, ids, **body):
+    """Post a decision made against the gold version the review shows, as the page does."""
+    if "gold_version" not in body:
+        body["gold_version"] = reviewer.get(url(ids)).get_json()["gold"]["version"]
     return reviewer.post(url(ids, "/decisions"), body)
 
 
@@ -229,7 +232,8 @@ def test_service_never_commits(app, coded):
     from annotator.models import User
 
     document = db.session.get(Document, coded.doc1)
-    decide(document, db.session.get(User, coded.users["reviewerR"]), {"action": "accept_agreed"})
+    decide(document, db.session.get(User, coded.users["reviewerR"]),
+           {"action": "accept_agreed", "gold_version": 0})
     db.session.rollback()
     assert gold(coded) is None or gold(coded).spans == []
 
@@ -293,7 +297,8 @@ def test_nested_attribution_brings_its_outer_one_and_keeps_it_when_redecided(app
     assert len(view["agreed"]) == 1 and len(view["conflicts"]) == 1
     outer_conflict = view["conflicts"][0]["id"]
 
-    assert reviewer.post(base + "/decisions", {"action": "accept_agreed"}).status_code == 200
+    assert reviewer.post(base + "/decisions", {"action": "accept_agreed",
+                                               "gold_version": 0}).status_code == 200
     layer = db.session.execute(db.select(Layer).where(
         Layer.document_id == document.id, Layer.kind == "gold")).scalar_one()
     by_cue = {a.parts[1].span.text if a.parts[1].role == "cue" else None: a
@@ -303,7 +308,7 @@ def test_nested_attribution_brings_its_outer_one_and_keeps_it_when_redecided(app
     assert outer.attrs == {"quote_type": "DIRECT"}  # as coderA, the first to agree, made it
 
     answer = reviewer.post(base + "/decisions", {"action": "accept", "target": outer_conflict,
-                                                 "coder": "coderC"})
+                                                 "coder": "coderC", "gold_version": 1})
     assert answer.status_code == 200, answer.get_json()
     db.session.expire_all()
     assert {a.uid for a in layer.attributions} == {outer.uid, inner.uid}

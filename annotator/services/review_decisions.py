@@ -57,8 +57,11 @@ def parse_decision(payload: object) -> dict:
     if action == "edit" and not isinstance(payload.get("item"), dict):
         raise InvalidDecision("item", "must be the corrected item")
     version = payload.get("gold_version")
-    if version is not None and (type(version) is not int or version < 0):
-        raise InvalidDecision("gold_version", "must be a non-negative integer")
+    # Required: a decision made against an older gold would overwrite what another reviewer
+    # decided since (the page sends the version it shows).
+    if type(version) is not int or version < 0:
+        raise InvalidDecision("gold_version", "is required: the version of the gold layer "
+                              "this decision was made against (a non-negative integer)")
     return {"action": action, "target": target, "note": note, "coder": coder,
             "item": payload.get("item"), "gold_version": version}
 
@@ -75,7 +78,7 @@ def decide(document: Document, reviewer: User, payload: object) -> dict:
     # Lock the gold row so two reviewers' decisions queue up (PostgreSQL; SQLite's IMMEDIATE
     # begin already holds the write lock).
     db.session.refresh(writer.layer, with_for_update=True)
-    if decision["gold_version"] not in (None, writer.layer.version):
+    if decision["gold_version"] != writer.layer.version:
         raise StaleGold()
     target = None
     if decision["action"] != "accept_agreed":

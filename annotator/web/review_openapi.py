@@ -19,7 +19,7 @@ REVIEW = {
     },
 }
 DECISION = {
-    "type": "object", "required": ["action"],
+    "type": "object", "required": ["action", "gold_version"],
     "properties": {
         "action": {"type": "string",
                    "enum": ["accept_agreed", "accept", "edit", "reject", "note"]},

@@ -51,7 +51,8 @@ def planted(app):
         db.session.add(Assignment(document_id=document.id, user_id=user.id, status="done"))
     db.session.add(ParagraphNote(paragraph_id=document.paragraphs[0].id, user_id=coder.id,
                                  kind="comment", body=f"Note {IMG} {SCRIPT}"))
-    decide(document, reviewer, {"action": "accept_agreed", "note": f"Decided {IMG}"})
+    decide(document, reviewer, {"action": "accept_agreed", "note": f"Decided {IMG}",
+                                "gold_version": 0})
     ids = SimpleNamespace(project=project.id, document=document.id)
     db.session.commit()
     return ids
