@@ -54,9 +54,13 @@ def is_account_manager(actor: User) -> bool:
 
 def may_manage(actor: User | None, user: User) -> bool:
     """Tell whether `actor` may (de)activate, reset the password of and revoke tokens of `user`."""
-    if actor is None or actor.is_admin:
+    if actor is None:
         return True
-    if user.is_admin or user.id == actor.id:
+    if user.id == actor.id:
+        return False  # one's own account: the password only with the current one (/account)
+    if actor.is_admin:
+        return True
+    if user.is_admin:
         return False
     managed = managed_project_ids(actor)
     if not managed:
