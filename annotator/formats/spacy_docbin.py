@@ -162,6 +162,9 @@ def write(
                 for row in jsonl.rows(record):
                     report["spans"] += len(row["spans"])
                     docbin = bins.setdefault(name, DocBin(store_user_data=True))
+                    # make_doc refuses a text past max_length (E088), a guard for parsers'
+                    # memory; this blank pipeline only tokenises, so the longest one sets it.
+                    nlp.max_length = max(nlp.max_length, len(row["text"]) + 1)
                     docbin.add(_doc(nlp, row, labels, report))
                     if len(docbin) >= shard_size:
                         flush(name)
