@@ -30,6 +30,12 @@ def review_url(document_id: int) -> str:
     return url_for("review.page", document_id=document_id)
 
 
+# The site's icon, also at /favicon.ico where browsers and feed readers look for it without a
+# link: one more URL of the app's static files (the pages link it from base.html).
+bp.record_once(lambda state: state.app.add_url_rule(
+    "/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"}))
+
+
 @bp.get("/documents/<int:document_id>/review")
 @login_required
 def page(document_id: int):
