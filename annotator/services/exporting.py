@@ -36,9 +36,14 @@ def export_project(project: Project, fmt: str, layer: str | None = None, out: Pa
     records = iter_records(project, choose_layer(project, layer, default="gold"),
                            include_boilerplate)
     with _atomic_path(out) as target:
+        # brat's export declares the codebook in an annotation.conf beside the files.
+        extra = {"codebook": project.codebook.content} if fmt == "brat" else {}
+        if fmt == "hf":  # the card names ner_tags' classes: the codebook's labels, in order
+            extra = {"labels": [label["name"] for label in project.codebook.content[
+                "span_labels"]]}
         return writer.write(records, target, include_boilerplate=include_boilerplate,
                             split=_parse_split(split), seed=seed, lang=project.language,
-                            codebook_version=project.codebook.version)
+                            codebook_version=project.codebook.version, **extra)
 
 
 def choose_layer(project: Project, layer: str | None, default: str | None) -> str | None:
