@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from annotator.extensions import db
 from annotator.models import Assignment, Layer
 from annotator.services.storing import RecordStore
-from tests.browser.support import fresh, sign_in
+from tests.browser.support import fresh, sign_in, wait_saved
 from tests.helpers import add_member, make_document, make_project, make_user
 
 pytestmark = pytest.mark.browser
@@ -114,3 +114,14 @@ def test_reviewer_adjudicates_two_coders_into_gold(page, doc):
         Layer.user_id != None)).scalars().all()  # noqa: E711
     assert sorted(len(e.arguments) for layer in bob for e in layer.events) == [1, 2]
     fresh()
+
+
+def test_reviewer_on_the_gold_layer_is_not_offered_mark_document_done(page, doc):
+    # Marking done is about one's own assignment (the API answers 403 to a reviewer on gold).
+    sign_in(page, "rev")
+    page.goto(f"/documents/{doc.document}/review")
+    page.get_by_role("link", name="Edit gold in the annotation page").click()
+    page.wait_for_url(lambda url: "layer=gold" in url)
+    wait_saved(page)
+    expect(page.get_by_role("button", name="Mark document done")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reopen document")).to_have_count(0)
