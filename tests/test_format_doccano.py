@@ -1,6 +1,8 @@
 """doccano JSONL: the reader (offsets in three units), the writer, and both checked against
 doccano's own loader rules and a file in doccano's export shape (tests/data/doccano)."""
+# ruff: noqa: F811  (pytest fixtures imported from tests.web_fixtures are redefined as arguments)
 
+import io
 import json
 import re
 from pathlib import Path
@@ -17,6 +19,7 @@ from annotator.models import Span
 from annotator.services.exporting import export_project
 from annotator.services.intake import import_files
 from tests.helpers import make_project
+from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
 DATA = Path(__file__).parent / "data" / "doccano"
 # An emoji, a flag, a skin-tone modifier and a combining mark before the spans.
@@ -265,3 +268,25 @@ def test_the_command_line_takes_offsets_and_names_the_option_when_they_do_not_fi
     wrong = runner.invoke(main, ["import", "Peer", str(DATA / "graphemes.jsonl"), "--format",
                                  "native", "--offsets", "utf16"])
     assert wrong.exit_code != 0 and "--offsets applies to doccano, label-studio" in wrong.output
+
+
+def test_the_import_page_takes_the_offsets_unit_and_names_it_when_they_do_not_fit(
+        browser, world):
+    manager = browser("managerM")
+    content = (DATA / "graphemes.jsonl").read_bytes()
+
+    def upload(offsets: str):
+        manager.refresh_token(f"/projects/{world.p1}/import")
+        return manager.client.post(f"/projects/{world.p1}/import", data={
+            "format": "doccano", "offsets": offsets, "layer": "", "csrf_token": manager.token,
+            "files": [(io.BytesIO(content), "doccano.jsonl")]},
+            content_type="multipart/form-data")
+
+    refused = upload("")
+    assert refused.status_code == 422
+    assert b"--offsets graphemes" in refused.data and b"Offsets count" in refused.data
+    assert upload("graphemes").status_code == 302
+    db.session.rollback()
+    texts = set(db.session.execute(select(Span.text)).scalars())
+    assert {"Kyiv", "Cafe\u0301 owners", "that the e\u0301lite 😀 units withdrew from Kherson"
+            } <= texts

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import DocBin
-from tests.test_format_common import sample_records
 
 from annotator.formats import brat, spacy_docbin
+from tests.test_format_common import sample_records
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear-training"
 
@@ -86,3 +86,95 @@ def test_polnear_spans_off_token_boundaries_are_counted_and_kept(tmp_path):
     assert sum(len(doc.spans["sc"]) for doc in docs) == total - alignment["unaligned"]
     for example in alignment["expanded_examples"]:
         assert example["text"] in example["aligned_text"]
+
+
+# --- reading back -------------------------------------------------------------------------------
+
+# An emoji, a flag, a skin-tone modifier and a combining mark before the spans.
+PARAGRAPHS = ["Kyiv 🇺🇦 😀 officials 👍🏽 said the Cafe\u0301 owners agreed on Monday.",
+              "Moscow 🇷🇺 👋🏿 claimed 😀 that the e\u0301lite units withdrew."]
+
+
+def peer_record(layer: str = "gold") -> dict:
+    pieces = [(0, "Kyiv", "ACTOR"), (0, "said", "CUE"), (0, "officials", "SOURCE"),
+              (0, "the Cafe\u0301 owners agreed", "CONTENT"), (0, "Cafe\u0301 owners", "ACTOR"),
+              (1, "Moscow", "SOURCE"), (1, "claimed", "CUE"), (1, "withdrew", "EVENT"),
+              (1, "the e\u0301lite units", "ACTOR"), (1, "lite", "ACTOR")]
+    spans = []
+    for index, piece, label in pieces:
+        start = PARAGRAPHS[index].index(piece)
+        spans.append({"id": f"s{len(spans) + 1}", "paragraph": index, "start": start,
+                      "end": start + len(piece), "text": piece, "label": label,
+                      "attrs": {"entity_type": "GPE"} if piece == "Kyiv" else {}})
+    return {"id": "doc-1", "title": "", "url": None, "published": None, "meta": {},
+            "layer": layer, "spans": spans,
+            "events": [{"id": "e1", "trigger": "s8", "type": "RETREAT", "attrs": {},
+                        "arguments": [{"role": "actor", "span": "s9"},
+                                      {"role": "actor", "span": "s10"}]}],
+            "attributions": [{"id": "a1", "source": ["s3"], "cue": ["s2"], "content": ["s4"],
+                              "parent": None, "attrs": {"quote_type": "INDIRECT"}}],
+            "paragraphs": [{"index": i, "text": t, "boilerplate": False}
+                           for i, t in enumerate(PARAGRAPHS)]}
+
+
+def test_our_docbin_reads_back_with_spans_ids_and_links(tmp_path):
+    report = spacy_docbin.write([peer_record()], tmp_path / "out")
+    assert report["alignment"]["expanded"] == 1  # "lite" inside "élite" is widened
+    (record,) = spacy_docbin.read(tmp_path / "out")
+    assert (record["id"], record["layer"]) == ("doc-1", "gold")
+    assert [p["text"] for p in record["paragraphs"]] == PARAGRAPHS
+    original = {s["id"]: s for s in peer_record()["spans"]}
+    for span in record["spans"]:
+        want = original[span["id"]]
+        widened = report["alignment"]["expanded_examples"][0]
+        if span["id"] == widened["span"]:
+            assert span["text"] == widened["aligned_text"] == "e\u0301lite"
+        else:
+            assert (span["paragraph"], span["start"], span["end"], span["label"]) == (
+                want["paragraph"], want["start"], want["end"], want["label"])
+    assert {s["id"] for s in record["spans"]} == set(original)
+    assert record["spans"][0]["attrs"] == {"entity_type": "GPE"}
+    assert record["events"] == peer_record()["events"]
+    assert record["attributions"] == peer_record()["attributions"]
+
+
+def test_a_models_docbin_without_our_user_data_is_a_document_per_doc(tmp_path):
+    nlp = spacy.blank("en")
+    text = "Kyiv 🇺🇦 😀 👍🏽 said the Cafe\u0301 owners agreed.\n\nMoscow denied it."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 4, label="GPE"),
+                doc.char_span(text.index("Cafe"), text.index(" agreed"), label="ORG"),
+                doc.char_span(text.index("Moscow"), text.index(" denied"), label="GPE")]
+    DocBin(docs=[doc, nlp.make_doc("Nothing here.")]).to_disk(tmp_path / "model.spacy")
+    first, second = spacy_docbin.read(tmp_path / "model.spacy", layer="model")
+    assert (first["id"], second["id"], first["layer"]) == ("model-1", "model-2", "model")
+    assert [(s["paragraph"], s["text"], s["label"]) for s in first["spans"]] == [
+        (0, "Kyiv", "GPE"), (0, "Cafe\u0301 owners", "ORG"), (1, "Moscow", "GPE")]
+    assert second["spans"] == []
+
+
+def test_a_spacy_export_imports_into_a_new_project_with_the_same_spans(runner, app, tmp_path):
+    from sqlalchemy import select
+
+    from annotator.cli import main
+    from annotator.extensions import db
+    from annotator.models import Span
+    from annotator.services.storing import RecordStore
+    from tests.helpers import make_project
+
+    record = peer_record()
+    record["spans"] = record["spans"][:-1]  # nothing to widen
+    record["events"][0]["arguments"] = record["events"][0]["arguments"][:1]
+    source = make_project("Source")
+    RecordStore(source).add_all([(record, "x", 1)])
+    make_project("Target")
+    db.session.commit()
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["export", "Source", "--format", "spacy", "--out",
+                                str(out)]).exit_code == 0
+    result = runner.invoke(main, ["import", "Target", str(out / "data" / "part-0000.spacy")])
+    assert result.exit_code == 0, result.output
+    assert "1 events, 1 attributions" in result.output
+    rows = db.session.execute(select(Span.text, Span.label, Span.start, Span.end)).all()
+    assert sorted(rows) == sorted([(s["text"], s["label"], s["start"], s["end"])
+                                   for s in record["spans"]] * 2)  # Source's and Target's

@@ -188,19 +188,19 @@ def _read_file(path: Path, layer: str | None) -> Iterator[dict]:
     for first, docstart, sentence in _sentences(path):
         tokens, tags = [t for t, _ in sentence], [t for _, t in sentence]
         try:
-            if sidecar is not None:
+            if sidecar is not None:  # a record per (document, layer) the sidecar names
                 place = _next_place(sidecar, path)
-                key = (place["document"], layer or place.get("layer") or "gold")
+                key = (place["document"], place.get("layer"))
                 text, boilerplate = place["text"], bool(place.get("boilerplate"))
-            else:
+            else:  # a record per -DOCSTART- block
                 documents += docstart or record is None
-                key = (f"{path.stem}-{documents}", layer or "gold")
+                key = (f"{path.stem}-{documents}", None)
                 text, boilerplate = " ".join(tokens), None
-            if record is None or (record["id"], record["layer"]) != key:
+            if record is None or record["_key"] != key:
                 if record is not None:
                     yield _finish(record)
-                record = {"id": key[0], "layer": key[1], "paragraphs": [], "spans": [],
-                          "_line": first, "_file": path.name}
+                record = {"id": key[0], "layer": layer or key[1] or "gold", "_key": key,
+                          "paragraphs": [], "spans": [], "_line": first, "_file": path.name}
             offsets = _locate(text, tokens)
             index = len(record["paragraphs"])
             reason = check_text(text)
@@ -237,6 +237,7 @@ def _next_place(sidecar: Iterator[tuple[int, dict]], path: Path) -> dict:
 
 def _finish(record: dict) -> dict:
     """Complete a record read from CoNLL: boilerplate flags, title, meta, no links."""
+    record.pop("_key")
     paragraphs = record["paragraphs"]
     flags = flag_boilerplate([p["text"] for p in paragraphs])
     for paragraph, flag in zip(paragraphs, flags, strict=True):
