@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, Project
+from annotator.models import Actor, Assignment, Document, Layer, Project, Span
 from annotator.web.access import get_document_or_404
 
 bp = Blueprint("annotate", __name__)
@@ -51,6 +51,7 @@ def _page_data(document: Document, project: Project, layer: str | None) -> dict:
         "codebook": project.codebook.content if project.codebook else None,
         "user": current_user.username,
         "assignment_status": _assignment_status(document),
+        "actors": _linked_actors(document, project),
         "csrf_token": generate_csrf(),
         "urls": {
             "layer": layer_url,
@@ -71,3 +72,22 @@ def _assignment_status(document: Document) -> str | None:
             Assignment.document_id == document.id, Assignment.user_id == current_user.id
         )
     ).scalar_one_or_none()
+
+
+def _linked_actors(document: Document, project: Project) -> dict:
+    """The registry's actors that spans of this document link to, so the page can name them."""
+    ids = set()
+    for attrs in db.session.execute(
+        db.select(Span.attrs).join(Layer, Span.layer_id == Layer.id)
+        .where(Layer.document_id == document.id)
+    ).scalars():
+        if isinstance((attrs or {}).get("actor_id"), int):
+            ids.add(attrs["actor_id"])
+    if not ids:
+        return {}
+    found = db.session.execute(
+        db.select(Actor).where(Actor.project_id == project.id, Actor.id.in_(ids))
+    ).scalars()
+    return {str(a.id): {"id": a.id, "name": a.name, "entity_type": a.entity_type,
+                        "country": a.country, "sector": a.sector, "proposed": a.proposed}
+            for a in found}

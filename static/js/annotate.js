@@ -8,12 +8,14 @@ import { attributionsPanel } from "./lib/attributions-panel.js";
 import { caretKey, hideCaret } from "./lib/caret.js";
 import { fill, h, rebuild } from "./lib/dom.js";
 import { eventsPanel } from "./lib/events-panel.js";
+import { frameMarks, proposeFor } from "./lib/frames.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
 import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
 import { noteTools } from "./lib/notes.js";
 import {
   cpToUtf16, rangeToUtf16, snapToGraphemes, snapToWords, trimSpaces, utf16ToCp,
 } from "./lib/offsets.js";
+import { pointing } from "./lib/pointing.js";
 import { drawParagraph, renderParagraphs, spanName } from "./lib/render.js";
 import { installShortcuts } from "./lib/shortcuts.js";
 import { spanPanel } from "./lib/span-editor.js";
@@ -35,15 +37,23 @@ const drawn = new Map(); // paragraph index -> what was last drawn, to redraw on
 let closeConfirm = null;
 let readOnly = null; // why this layer cannot be changed here, if it cannot
 let sg = null; // lib/suggestions.js, once loaded
+let frame = null; // the frame open for pointing: {kind, id, armed (a role waiting for a pointer), dismissed}
+let proposals = []; // what the tool proposes for the open frame (shown, never applied unasked)
+let lastInText = null; // the paragraph or span that last had focus
 
 const ctx = {
   codebook: book, urls: data.urls, user: data.user, api,
   selected: { span: null, event: null, attribution: null },
   drafts: {},
+  actors: data.actors,
   get view() { return view; },
+  get frame() { return frame; },
+  get proposals() { return proposals; },
   colour: (label) => colours.get(label) || "#4a5568",
   act, say, select, highlight, flash, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
+  openFrame, selectedSpan,
 };
+const point = pointing(ctx);
 
 const texts = renderParagraphs($("doc-text"), data.paragraphs, (para) => noteTools(ctx, para));
 fill($("guidelines-panel"), guidelinesPanel(book, ctx.colour));
@@ -59,6 +69,8 @@ function openHelp() {
 // ---- drawing -------------------------------------------------------------------------------
 
 function redraw() {
+  proposals = frame ? proposeFor(view, book, frame, paraText) : [];
+  const marks = frameMarks(view, frame, proposals);
   const byPara = new Map();
   for (const s of [...view.spans.values(), ...(sg?.spans() || [])]) {
     if (!byPara.has(s.paragraph)) byPara.set(s.paragraph, []);
@@ -67,11 +79,11 @@ function redraw() {
   const focused = document.activeElement?.closest?.(".sp")?.dataset.spanId;
   for (const [index, el] of texts) {
     const spans = byPara.get(index) || [];
-    const signature = JSON.stringify(spans.map((s) => [s.id, s.start, s.end, s.label]).sort());
+    const signature = JSON.stringify(spans.map((s) => [s.id, s.start, s.end, s.label, marks.get(s.id)]).sort());
     if (drawn.get(index) === signature) continue;
     drawn.set(index, signature);
     try {
-      drawParagraph(el, paraText.get(index), spans, ctx.colour);
+      drawParagraph(el, paraText.get(index), spans, ctx.colour, marks);
     } catch (error) {
       say(`Paragraph ${index + 1}: some spans do not fit its text (${error.message}).`);
     }
@@ -87,14 +99,20 @@ function renderPanels() {
   rebuild($("span-panel"), () => spanPanel(ctx));
   rebuild($("events-panel"), () => eventsPanel(ctx));
   rebuild($("attributions-panel"), () => attributionsPanel(ctx));
+  rebuild($("frame-bar"), () => point.bar());
+  $("frame-bar").hidden = !frame;
   sg?.render();
   $("undo").disabled = !undoStack.length;
   $("redo").disabled = !redoStack.length;
 }
 
 function refresh() {
+  if (frame && !view[`${frame.kind}s`].has(frame.id)) frame = null; // deleted, or undone
+  const had = document.activeElement !== document.body;
   redraw();
   renderPanels();
+  // Focus never drops to <body> because what had it was redrawn or closed: back to the text.
+  if (had && document.activeElement === document.body) (lastInText?.isConnected ? lastInText : texts.values().next().value).focus();
 }
 
 function say(text) {
@@ -128,8 +146,9 @@ function focusSpan(id, show = true) {
   }
 }
 
-/** Choose the event or attribution to edit, then put focus on control `focusKey`. */
+/** Choose the span, event or attribution to edit, then put focus on control `focusKey`. */
 function select(kind, id, focusKey) {
+  if (kind !== "span") return openFrame(id && kind, id, focusKey);
   ctx.selected[kind] = id;
   renderPanels();
   const target = focusKey && document.querySelector(`[data-fk="${focusKey}"]`);
@@ -137,6 +156,17 @@ function select(kind, id, focusKey) {
     target.focus();
     target.scrollIntoView({ block: "nearest" });
   }
+}
+
+/** Open event or attribution `id` for pointing and editing (or close the open one: null). */
+function openFrame(kind, id, focusKey) {
+  if (frame) ctx.selected[frame.kind] = null;
+  frame = id ? { kind, id, armed: null, dismissed: new Set() } : null;
+  if (frame) ctx.selected[kind] = id;
+  refresh();
+  const target = focusKey && document.querySelector(`[data-fk="${focusKey}"]`);
+  target?.focus();
+  target?.scrollIntoView({ block: "nearest" });
 }
 
 // ---- changes -------------------------------------------------------------------------------
@@ -203,7 +233,8 @@ function hasSelection() {
   return Boolean(inText(range.startContainer) || inText(range.endContainer));
 }
 
-function labelSelection(label) {
+/** The span that the text selection makes with `label` (or the same one, if labelled already). */
+function selectedSpan(label) {
   const found = rangeToUtf16(selectionRange(), ".ptext");
   if (found.error) return say(found.error);
   const index = Number(found.root.dataset.paragraph);
@@ -220,12 +251,26 @@ function labelSelection(label) {
     o.paragraph === index && o.start === span.start && o.end === span.end && o.label === label);
   window.getSelection().removeAllRanges();
   hideCaret();
-  if (same) {
-    focusSpan(same.id);
+  return same || span;
+}
+
+function labelSelection(label) {
+  const span = selectedSpan(label);
+  if (!span) return;
+  if (view.spans.has(span.id)) {
+    focusSpan(span.id);
     return say(`“${span.text}” is already labelled ${label}.`);
   }
   act([{ op: "add_span", span }], `${label} “${span.text}” added. Enter edits it, n makes an event, r an attribution.`);
   focusSpan(span.id);
+}
+
+/** The trigger or first part of a new frame: the selection made a `label` span, or span `id`. */
+function frameStart(id, label) {
+  if (!hasSelection()) return [view.spans.get(id), []];
+  const name = book.span_labels.some((l) => l.name === label) ? label : book.span_labels[0].name;
+  const span = selectedSpan(name);
+  return [span, span && !view.spans.has(span.id) ? [{ op: "add_span", span }] : []];
 }
 
 function relabel(id, label) {
@@ -273,23 +318,27 @@ function confirm(text, yes, onYes) {
   bar.querySelector("button").focus();
 }
 
+// A new frame opens for pointing while focus stays in the text, so the next selection and key
+// go on building it.
 function newEvent(spanId) {
-  if (!view.spans.has(spanId)) return say("Focus a span first: the event's trigger.");
+  const [span, ops] = frameStart(spanId, "EVENT");
+  if (!span) return say("Select the trigger, or focus its span, first.");
   const type = book.event_types.some((t) => t.name === "OTHER") ? "OTHER" : book.event_types[0].name;
-  const event = { id: newId("e"), trigger: spanId, type, attrs: {}, arguments: [] };
-  act([{ op: "add_event", event }], `New event on “${view.spans.get(spanId).text}”: choose its type.`);
-  select("event", event.id, "ev-type");
+  const event = { id: newId("e"), trigger: span.id, type, attrs: {}, arguments: [] };
+  if (!act([...ops, { op: "add_event", event }], `New event on “${span.text}”: select each argument and press its role's key (a actor, 1-6), or point.`)) return;
+  openFrame("event", event.id);
+  focusSpan(span.id);
 }
 
 function newAttribution(spanId) {
-  const span = view.spans.get(spanId);
-  if (!span) return say("Focus a span first: the attribution's cue.");
+  const [span, ops] = frameStart(spanId, "CUE");
+  if (!span) return say("Select the cue, or focus its span, first.");
   const role = { SOURCE: "source", CONTENT: "content" }[span.label] || "cue";
   const attribution = { id: newId("a"), source: [], cue: [], content: [], parent: null, attrs: {} };
-  attribution[role] = [spanId];
-  act([{ op: "add_attribution", attribution }], `New attribution with ${role} “${span.text}”.`);
-  const next = ["source", "cue", "content"].find((r) => r !== role);
-  select("attribution", attribution.id, `at-pick-${next}`);
+  attribution[role] = [span.id];
+  if (!act([...ops, { op: "add_attribution", attribution }], `New attribution with ${role} “${span.text}”: select the other parts and press s, c or q.`)) return;
+  openFrame("attribution", attribution.id);
+  focusSpan(span.id);
 }
 
 // ---- saving --------------------------------------------------------------------------------
@@ -378,10 +427,19 @@ installShortcuts(book.span_labels, {
   undo, redo, say,
   decide: (accept, all) => sg?.decide(accept, all),
   help: openHelp,
+  frame: (key) => (key !== "Enter" || Boolean(document.activeElement?.closest?.("#doc-text")))
+    && point.key(key, { selection: hasSelection(), focused: focusedSpanId() }),
   escape: () => {
     if (closeConfirm) return closeConfirm();
-    window.getSelection().removeAllRanges();
-    hideCaret();
+    if (hasSelection()) {
+      window.getSelection().removeAllRanges();
+      return hideCaret();
+    }
+    if (frame?.armed) {
+      frame.armed = null;
+      return refresh();
+    }
+    if (frame) openFrame(null);
   },
 }, { focusedSpan: () => Boolean(focusedSpanId()), hasSelection, focusedSuggestion: () => Boolean(document.activeElement?.dataset.sg) });
 
@@ -403,10 +461,47 @@ $("doc-text").addEventListener("keydown", (event) => {
 
 $("doc-text").addEventListener("click", (event) => {
   const spanEl = event.target.closest?.(".sp");
+  // With a role waiting, a click on a span or a mouse selection fills it.
+  if (frame?.armed && (hasSelection() || spanEl?.dataset.spanId) && point.point(spanEl?.dataset.spanId, hasSelection())) return;
   if (spanEl && !selectionRange()) focusSpan(spanEl.dataset.spanId, false);
 });
 
+// The palette: every label and command key as a button. A click acts as the key would, on the
+// selection or focused span, which keep their place (the button takes neither).
+fill($("palette"), [...book.span_labels.map((l) => [l.key, l.name, l.colour]), ["n", "New event"], ["r", "New attribution"]]
+  .map(([key, name, colour]) => {
+    const button = h("button", {
+      type: "button", "data-label": colour ? name : null, "data-key": key, "aria-keyshortcuts": key,
+      onmousedown: (e) => e.preventDefault(),
+      onclick: () => (key ? document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }))
+        : labelSelection(name)),
+    }, colour ? h("span", { class: "swatch", text: name }) : name, key ? h("kbd", { text: key }) : null);
+    button.querySelector(".swatch")?.style.setProperty("--c", colours.get(name));
+    return button;
+  }));
+
+// The sticky bar's height, so that the side panel and scrolled-to items stay clear of it.
+new ResizeObserver(([entry]) => document.documentElement.style.setProperty("--bar", `${Math.ceil(entry.target.offsetHeight)}px`))
+  .observe(document.querySelector(".doc-bar"));
+
+// F2 (or F6) jumps from the text to the editor of what is open, and back to where it was.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "F2" && event.key !== "F6") return;
+  event.preventDefault();
+  const active = document.activeElement;
+  if (!active?.closest?.(".side")) {
+    const editor = $(frame ? `${frame.kind}s-panel` : "span-panel");
+    const target = editor.querySelector(".editor :is(input, select, button, summary)") || editor.querySelector("button, select, input");
+    target?.focus();
+    return say(target ? "In the panel: F2 goes back to the text." : "");
+  }
+  const back = lastInText?.isConnected ? lastInText
+    : document.querySelector(`.sp-start[data-span-id="${CSS.escape(ctx.selected.span || "")}"]`) || texts.values().next().value;
+  back.focus();
+});
+
 document.addEventListener("focusin", (event) => {
+  if (event.target.closest?.("#doc-text")) lastInText = event.target;
   const id = event.target.closest?.(".sp")?.dataset.spanId;
   if (id && id !== ctx.selected.span) {
     ctx.selected.span = id;

@@ -46,17 +46,19 @@ _WORD_BOX = """([index, word, nth]) => {
   let at = -1;
   for (let i = 0; i <= nth; i++) at = root.textContent.indexOf(word, at + 1);
   if (at < 0) throw new Error(`${word} is not in paragraph ${index}`);
-  const point = (u) => {
+  // The start point is in the text node that holds the first letter (not at the end of the
+  // one before, where the range would take in the frame marks drawn between them).
+  const point = (u, start) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     let seen = 0;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (seen + node.length >= u) return [node, u - seen];
+      if (seen + node.length > u || (!start && seen + node.length === u)) return [node, u - seen];
       seen += node.length;
     }
   };
   const range = document.createRange();
-  range.setStart(...point(at));
-  range.setEnd(...point(at + word.length));
+  range.setStart(...point(at, true));
+  range.setEnd(...point(at + word.length, false));
   const rects = range.getClientRects();
   const first = rects[0];
   const last = rects[rects.length - 1];
@@ -68,7 +70,7 @@ _WORD_BOX = """([index, word, nth]) => {
 def drag_select(page, index: int, word: str, nth: int = 0) -> None:
     """Select a word with the mouse, dragging from its first letter's edge to its last's."""
     box = page.evaluate(_WORD_BOX, [index, word, nth])
-    page.mouse.move(box["x0"] + 1, box["y0"])
+    page.mouse.move(box["x0"] + 3, box["y0"])  # well inside the first letter
     page.mouse.down()
     page.mouse.move((box["x0"] + box["x1"]) / 2, box["y1"], steps=3)
     page.mouse.move(box["x1"] - 1, box["y1"], steps=3)
@@ -126,3 +128,53 @@ def focused_label(page) -> str | None:
 
 def span_id(page, aria_label: str) -> str:
     return page.locator(f'.sp-start[aria-label="{aria_label}"]').get_attribute("data-span-id")
+
+
+class Actions:
+    """Drive a page the way a coder does and count it: each key press, click or selection
+    gesture (a mouse drag or a double click) is one action."""
+
+    def __init__(self, page):
+        self.page = page
+        self.count = 0
+
+    def select(self, index: int, text: str, nth: int = 0) -> None:
+        drag_select(self.page, index, text, nth)
+        assert selected_text(self.page) == text, selected_text(self.page)
+        self.count += 1
+
+    def double_click(self, index: int, word: str, nth: int = 0) -> None:
+        """Select one word by double-clicking it."""
+        double_click_word(self.page, index, word, nth)
+        assert selected_text(self.page) == word, selected_text(self.page)
+        self.count += 1
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+            self.count += 1
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.count += 1
+
+
+def layer_json(page, document_id: int) -> dict:
+    """The coder's layer as the API gives it (GET /api/documents/<id>/layer), as the page's user."""
+    answer = page.request.get(f"/api/documents/{document_id}/layer")
+    assert answer.status == 200, answer.text()
+    return answer.json()
+
+
+def frames_by_text(layer: dict) -> dict:
+    """Events and attributions of a layer JSON with span ids replaced by span texts."""
+    text = {s["id"]: s["text"] for s in layer["spans"]}
+    names = {a["id"]: "+".join(text[i] for i in a["cue"]) for a in layer["attributions"]}
+    return {
+        "events": sorted((text[e["trigger"]], e["type"], sorted((a["role"], text[a["span"]])
+                                                             for a in e["arguments"]))
+                         for e in layer["events"]),
+        "attributions": sorted((tuple(text[i] for i in a["source"]), tuple(text[i] for i in a["cue"]),
+                                tuple(text[i] for i in a["content"]), names.get(a["parent"]))
+                               for a in layer["attributions"]),
+    }

@@ -77,40 +77,62 @@ export function actorField(ctx, span, fieldName, link) {
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
 
+  // "Propose new actor" asks for the name, type and country, filled in from the span (the search
+  // text is what the coder typed to look, not the actor's name).
+  const types = ctx.codebook.span_labels.find((l) => l.name === span.label)?.attributes
+    ?.find((a) => a.name === "entity_type")?.values || [];
+  const form = h("form", { class: "propose", hidden: true, "aria-label": "Propose a new actor" },
+    h("label", { class: "fld" }, h("span", { class: "field-name", text: "Name" }),
+      h("input", { name: "name", value: span.text, required: true, "data-fk": "pr-name" })),
+    h("label", { class: "fld" }, h("span", { class: "field-name", text: "Type" }),
+      h("select", { name: "entity_type", required: true, "data-fk": "pr-type" },
+        [["", "—"], ...types.map((t) => [t, t])].map(([v, t]) => h("option", { value: v, text: t, selected: v === (span.attrs.entity_type || "") })))),
+    h("label", { class: "fld" }, h("span", { class: "field-name", text: "Country" }),
+      h("input", { name: "country", value: span.attrs.country || "", placeholder: "ISO alpha-3, e.g. UKR", "data-fk": "pr-country" })),
+    h("button", { type: "submit", "data-fk": "pr-send", text: "Propose" }),
+    h("button", { type: "button", text: "Cancel", onclick: () => { form.hidden = true; propose.focus(); } }));
   const propose = h("button", {
     type: "button", "data-fk": "sp-propose", text: "Propose new actor",
-    onclick: async () => {
-      const name = input.value.trim() || span.text;
-      if (!span.attrs.entity_type) {
-        note.textContent = "Choose the entity type first: the new actor needs one.";
-        return;
-      }
-      const body = {
-        name, entity_type: span.attrs.entity_type, country: span.attrs.country || null,
-        sector: span.attrs.sector || null, aliases: name === span.text ? [] : [span.text],
-      };
-      let answer;
-      try {
-        answer = await ctx.api.request("POST", ctx.urls.actors, body);
-      } catch {
-        note.textContent = "Cannot reach the server: the actor was not proposed.";
-        return;
-      }
-      const actor = answer.data?.actor || answer.data;
-      if (answer.status === 409 && typeof actor?.id === "number") {
-        choose(actor);
-        ctx.say(`The registry already has ${actor.name}: linked to it.`);
-        return;
-      }
-      if (answer.status >= 300 || typeof actor?.id !== "number") {
-        note.textContent = answer.data?.message || `The actor was not proposed (${answer.status}).`;
-        return;
-      }
-      choose(actor);
-      ctx.say(actor.proposed ? `Proposed new actor ${actor.name}: a manager will confirm it.` : `Added actor ${actor.name}.`);
+    onclick: () => {
+      form.hidden = false;
+      form.elements.name.focus();
     },
   });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = form.elements.name.value.trim();
+    const type = form.elements.entity_type.value;
+    const country = form.elements.country.value.trim().toUpperCase() || null;
+    if (!name || !type) {
+      note.textContent = "The new actor needs a name and a type.";
+      return;
+    }
+    const body = {
+      name, entity_type: type, country, sector: span.attrs.sector || null,
+      aliases: name === span.text ? [] : [span.text],
+    };
+    let answer;
+    try {
+      answer = await ctx.api.request("POST", ctx.urls.actors, body);
+    } catch {
+      note.textContent = "Cannot reach the server: the actor was not proposed.";
+      return;
+    }
+    const actor = answer.data?.actor || answer.data;
+    if (answer.status === 409 && typeof actor?.id === "number") {
+      choose(actor);
+      ctx.say(`The registry already has ${actor.name}: linked to it.`);
+      return;
+    }
+    if (answer.status >= 300 || typeof actor?.id !== "number") {
+      note.textContent = answer.data?.message || `The actor was not proposed (${answer.status}).`;
+      return;
+    }
+    choose(actor);
+    ctx.say(actor.proposed ? `Proposed new actor ${actor.name}: a manager will confirm it.` : `Added actor ${actor.name}.`);
+  });
 
+  if (!names.has(id) && ctx.actors?.[id]) names.set(id, describe(ctx.actors[id]));
   const linked = id
     ? h("p", { class: "linked" }, `Linked: ${names.get(id) || `actor #${id}`} `, h("button", {
       type: "button", text: "Unlink", "data-fk": "sp-unlink", "aria-label": "Unlink the canonical actor",
@@ -118,5 +140,5 @@ export function actorField(ctx, span, fieldName, link) {
     }))
     : h("p", { class: "hint", text: "No canonical actor linked." });
   return h("div", { class: "actor-field" }, h("span", { class: "field-name", text: "Canonical actor" }), linked,
-    h("div", { class: "combo-wrap" }, input, list), propose, note);
+    h("div", { class: "combo-wrap" }, input, list), propose, form, note);
 }

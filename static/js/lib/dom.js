@@ -60,9 +60,11 @@ export function isTyping(target) {
  */
 export function rebuild(root, build) {
   const active = document.activeElement;
-  const key = root.contains(active) ? active.dataset.fk : null;
+  const had = root.contains(active);
+  const key = active?.dataset?.fk;
   fill(root, build());
-  if (key) root.querySelector(`[data-fk="${CSS.escape(key)}"]`)?.focus();
+  // Gone (a removed item, say): the panel's first control rather than <body>.
+  if (had) (key && root.querySelector(`[data-fk="${CSS.escape(key)}"]`) || root.querySelector("button, select, input"))?.focus();
 }
 
 /** Mouse and focus handlers that highlight spans while a list row or option is pointed at. */

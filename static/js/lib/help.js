@@ -12,22 +12,26 @@ export const COMMANDS = [
   ["Ctrl+Shift+→ / Ctrl+Shift+←", "extend the selection to the end of the next word / back a word"],
   ["Home / End", "caret to the paragraph's start / end (add Shift to select)"],
   ["Enter (on a span)", "edit the span: label, attributes, actor"],
-  ["n (on a span)", "new event with this span as trigger, then choose type and add arguments"],
-  ["r (on a span)", "new attribution with this span as cue (a SOURCE or CONTENT span takes that part)"],
+  ["n (on a selection or a span)", "new event with it as trigger (a new EVENT span from a selection); the event opens for pointing"],
+  ["r (on a selection or a span)", "new attribution with it as cue (a new CUE span from a selection; a SOURCE or CONTENT span takes that part)"],
+  ["s / c / q, 1-6 (a frame open)", "fill a role: on a selection, a new span in that role; on a focused span, link it; else click a span or select text next"],
+  ["a / l / t (an event open)", "the actor, location or time argument, as above"],
+  ["Enter (a role waiting)", "fill it from the selection or the focused span"],
+  ["y / x (a frame open)", "accept / dismiss what the tool proposes for it"],
+  ["F2 (or F6)", "jump between the text and the editor panel, and back"],
   ["Delete / Backspace (on a span)", "delete the span"],
   ["y / x (on a suggestion)", "accept (copy into your layer) / reject the suggestion"],
   ["Shift+Y / Shift+X (on a suggestion)", "accept / reject all open suggestions of its kind"],
   ["Ctrl+Z", "undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "redo"],
-  ["Escape", "close this help or a confirmation, clear the selection"],
+  ["Escape", "close this help or a confirmation, clear the selection, stop pointing, close the frame"],
   ["?", "show this help"],
 ];
 
 const EVENT_STEPS = [
-  "Events: select the trigger word, press its label key (e for EVENT), then n.",
-  "In the event editor choose Type and Mode, then for each argument choose a role and a span and press “Add argument”.",
-  "Attributions: label SOURCE, CUE and CONTENT spans, focus the cue and press r; add the source and content from the lists.",
-  "Nesting: in the inner attribution, choose the outer one under “Nested in”.",
+  "Events: select the trigger and press n; then select each argument and press its role's key (a actor, 1-6 any role). Type and mode are in the panel (F2).",
+  "Attributions: select the cue and press r; then select the source and press s, the content and press q.",
+  "Nesting: when one attribution's content holds another's source and cue, the bar proposes the nesting: y accepts.",
 ];
 
 /** Build the help overlay (a <dialog>, so focus stays inside and Escape closes it). */

@@ -50,14 +50,17 @@ export function levels(spans) {
 }
 
 /**
- * Redraw one paragraph's text with its spans. `colour(label)` gives a label's colour; the
+ * Redraw one paragraph's text with its spans. `colour(label)` gives a label's colour; `marks`
+ * (lib/frames.js frameMarks) puts frame chips and content brackets on the spans that are parts
+ * of frames. Marks are empty elements drawn by CSS, so the text stays the paragraph's. The
  * returned Map holds each span's first (focusable) element.
  */
-export function drawParagraph(el, text, spans, colour) {
+export function drawParagraph(el, text, spans, colour, marks = new Map()) {
   const units = spans.map((s) => ({ ...s, u0: cpToUtf16(text, s.start), u1: cpToUtf16(text, s.end) }));
   const level = levels(units.map((s) => ({ id: s.id, start: s.u0, end: s.u1 })));
   const cuts = [...new Set([0, text.length, ...units.flatMap((s) => [s.u0, s.u1])])].sort((a, b) => a - b);
   const first = new Map();
+  const last = new Map();
   const frag = document.createDocumentFragment();
   let deepest = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {
@@ -81,10 +84,27 @@ export function drawParagraph(el, text, spans, colour) {
         piece.setAttribute("aria-label", `${s.sg ? "suggested " : ""}${s.label}: ${s.text}`);
         first.set(s.id, piece);
       }
+      const on = marks.get(s.id)?.on;
+      if (on) {
+        piece.classList.add("on");
+        piece.style.setProperty("--fc", on);
+      }
+      last.set(s.id, piece);
       parent.append(piece);
       parent = piece;
     }
     parent.append(document.createTextNode(text.slice(a, b)));
+  }
+  for (const [id, { marks: list }] of marks) {
+    const made = (kind) => list.filter((m) => m.kind === kind).map((m) => {
+      const mark = h("i", { class: `fm ${kind}${m.pr ? " pr" : ""}`, "data-t": m.t, "aria-hidden": "true" });
+      mark.style.setProperty("--fc", m.c);
+      return mark;
+    });
+    first.get(id)?.prepend(...made("open"), ...made("chip"));
+    last.get(id)?.append(...made("close"));
+    const said = list.filter((m) => m.kind !== "close").map((m) => m.t.replace("[", " content"));
+    if (said.length) first.get(id)?.setAttribute("aria-description", said.join(", "));
   }
   el.replaceChildren(frag);
   el.dataset.depth = String(deepest);

@@ -6,7 +6,9 @@ import { isTyping } from "./dom.js";
 
 /**
  * Listen for shortcuts on the document. `actions` has label(name), relabel(name), newEvent(),
- * newAttribution(), edit(), remove(), undo(), redo(), escape(), help(), decide(accept, all);
+ * newAttribution() (from the selection, or else the focused span), edit(), remove(), undo(),
+ * redo(), escape(), help(), decide(accept, all), and frame(key) (true when the open frame took
+ * the key: lib/pointing.js);
  * `focusedSpan()` and `focusedSuggestion()` say whether one has focus, `hasSelection()` whether
  * text is selected.
  */
@@ -23,8 +25,11 @@ export function installShortcuts(labels, actions, { focusedSpan, hasSelection, f
     else if (ctrl) done = false;
     else if (key === "?") actions.help();
     else if (key === "Escape") actions.escape();
-    else if (hasSelection() && byKey.has(key.toLowerCase())) actions.label(byKey.get(key.toLowerCase()));
     else if (focusedSuggestion() && /^[xy]$/i.test(key)) actions.decide(/y/i.test(key), event.shiftKey);
+    else if (actions.frame(key)) done = true;
+    else if (hasSelection() && key === "n") actions.newEvent();
+    else if (hasSelection() && key === "r") actions.newAttribution();
+    else if (hasSelection() && byKey.has(key.toLowerCase())) actions.label(byKey.get(key.toLowerCase()));
     else if (focusedSpan() && key === "n") actions.newEvent();
     else if (focusedSpan() && key === "r") actions.newAttribution();
     else if (focusedSpan() && (key === "Enter" || key === " ")) actions.edit();

@@ -1,0 +1,289 @@
+"""Building events and attributions by pointing at the text, counted in the coder's actions.
+
+Each test drives the page as a coder would (every key press, click and selection gesture is
+counted), then reads the layer back through the API: the frames hold exactly the spans the
+coder pointed at, and nothing the tool only proposed.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from annotator.extensions import db
+from annotator.models import Layer
+from annotator.services import annotating
+from tests.browser.support import (
+    CLAIM,
+    P0,
+    P1,
+    Actions,
+    frames_by_text,
+    layer_json,
+    open_annotate,
+    sign_in,
+    wait_saved,
+)
+from tests.helpers import add_member, make_document, make_project, make_user
+
+INNER = "the remains were those of Ukrainian citizens"
+WAR = "Ukraine and Russia exchanged prisoners of war"
+
+
+def seed(user, document, paragraphs, spans, events=(), attributions=()):
+    """Give the user's layer spans [(id, paragraph, text, label)] and frames before the page opens."""
+    layer = annotating.create_layer(document, "coder", user)
+    changes = []
+    for uid, index, text, label in spans:
+        start = paragraphs[index].index(text)
+        changes.append({"op": "add_span", "span": {"id": uid, "paragraph": index, "start": start,
+                                                   "end": start + len(text), "label": label,
+                                                   "attrs": {}}})
+    changes += [{"op": "add_event", "event": e} for e in events]
+    changes += [{"op": "add_attribution", "attribution": a} for a in attributions]
+    annotating.apply_changes(layer, user, {"change_id": "seed", "base_version": 0,
+                                           "changes": changes})
+
+
+@pytest.fixture
+def make_doc(app):
+    def make(spans=(), events=(), attributions=()):
+        user = make_user("coder1")
+        project = make_project()
+        add_member(project, user)
+        document = make_document(project, "d1", [P0, P1])
+        if spans:
+            seed(user, document, [P0, P1], spans, events, attributions)
+        ids = SimpleNamespace(document=document.id)
+        db.session.commit()
+        return ids
+    return make
+
+
+def bar(page):
+    return page.get_by_role("region", name="Open frame")
+
+
+def span_texts_fit(layer: dict) -> None:
+    """Every stored span's text is its paragraph's slice in code points (Python's)."""
+    for span in layer["spans"]:
+        assert [P0, P1][span["paragraph"]][span["start"]:span["end"]] == span["text"]
+
+
+def test_attribution_from_three_fresh_selections_takes_six_actions(page, make_doc):
+    # "Russia" is a free SOURCE in the same sentence: proposed, but not linked unless accepted.
+    # "Kyiv" is a SOURCE of another paragraph: never proposed.
+    doc = make_doc(spans=[("russia", 0, "Russia", "SOURCE"), ("kyiv", 1, "Kyiv", "SOURCE")])
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+
+    act.select(0, "said")
+    act.press("r")
+    expect(bar(page)).to_contain_text("Proposed: source: “Russia”")
+    expect(page.locator('.sp-start[aria-label="SOURCE: Russia"] .fm.pr')).to_have_count(1)
+    wait_saved(page)
+    (proposed,) = layer_json(page, doc.document)["attributions"]
+    assert (proposed["source"], proposed["content"]) == ([], [])  # shown, not applied
+
+    act.select(0, "Zelensky")
+    act.press("s")
+    act.select(0, WAR)
+    act.press("q")
+    wait_saved(page)
+    assert act.count <= 6
+
+    layer = layer_json(page, doc.document)
+    span_texts_fit(layer)
+    assert frames_by_text(layer)["attributions"] == [(("Zelensky",), ("said",), (WAR,), None)]
+    assert sorted((s["text"], s["label"]) for s in layer["spans"]) == [
+        ("Kyiv", "SOURCE"), ("Russia", "SOURCE"), (WAR, "CONTENT"), ("Zelensky", "SOURCE"),
+        ("said", "CUE")]
+    # The frame is drawn on its parts: a chip on the source and cue, brackets round the content.
+    text = page.locator('.ptext[data-paragraph="0"]')
+    expect(text.locator('.sp-start[data-label="SOURCE"][aria-label="SOURCE: Zelensky"] .fm')).to_have_attribute(
+        "data-t", "A1·src")
+    expect(text.locator('.sp-start[data-label="CUE"] .fm')).to_have_attribute("data-t", "A1·cue")
+    expect(text.locator(".fm.open")).to_have_attribute("data-t", "A1[")
+    expect(text.locator(".fm.close")).to_have_attribute("data-t", "]A1")
+    assert text.text_content() == P0  # marks add nothing to the text
+
+
+def test_event_with_trigger_and_two_fresh_arguments_takes_six_actions(page, make_doc):
+    # Zelensky is an actor of another event: never proposed. "prisoners" is free: proposed only.
+    doc = make_doc(
+        spans=[("zel", 0, "Zelensky", "ACTOR"), ("said", 0, "said", "EVENT"),
+               ("pows", 0, "prisoners", "ACTOR")],
+        events=[{"id": "e0", "trigger": "said", "type": "CONSULT", "attrs": {},
+                 "arguments": [{"role": "actor", "span": "zel"}]}])
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+
+    act.select(0, "exchanged")
+    act.press("n")
+    expect(bar(page)).to_contain_text("Proposed: actor: “prisoners”")
+    expect(bar(page)).not_to_contain_text("Zelensky")
+    act.select(0, "Ukraine")
+    act.press("a")
+    expect(bar(page)).not_to_contain_text("Proposed")  # the actor role is filled now
+    act.select(0, "Russia")
+    act.press("a")
+    wait_saved(page)
+    assert act.count <= 6
+
+    layer = layer_json(page, doc.document)
+    span_texts_fit(layer)
+    assert frames_by_text(layer)["events"] == [
+        ("exchanged", "OTHER", [("actor", "Russia"), ("actor", "Ukraine")]),
+        ("said", "CONSULT", [("actor", "Zelensky")]),
+    ]
+    text = page.locator('.ptext[data-paragraph="0"]')
+    expect(text.locator('.sp-start[aria-label="EVENT: exchanged"] .fm')).to_have_attribute("data-t", "E2")
+    expect(text.locator('.sp-start[aria-label="ACTOR: Russia"] .fm')).to_have_attribute("data-t", "E2·actor")
+    # The open frame's parts are highlighted together, and only they.
+    highlighted = text.locator(".sp-start.on").evaluate_all(
+        "els => els.map((e) => e.getAttribute('aria-label')).sort()")
+    assert highlighted == ["ACTOR: Russia", "ACTOR: Ukraine", "EVENT: exchanged"]
+
+
+def build_nested_pair(act, page):
+    """The Kyiv/Moscow pair: outer attribution first, then the inner one and its proposals."""
+    act.select(1, "According to")
+    act.press("r")
+    act.select(1, "Kyiv")
+    act.press("s")
+    act.select(1, CLAIM)
+    act.press("q")
+    act.select(1, "claimed")
+    act.press("r")
+    act.double_click(1, "Moscow")  # the first word of a span: a double click selects it
+    act.press("s")
+
+
+def test_nested_pair_takes_at_most_twelve_actions_and_nests_only_when_accepted(page, make_doc):
+    doc = make_doc()
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+
+    build_nested_pair(act, page)
+    expect(bar(page)).to_contain_text("nest A2 inside A1")
+    expect(bar(page)).to_contain_text(f"content: “{INNER}” (new span)")
+    wait_saved(page)
+    before = frames_by_text(layer_json(page, doc.document))["attributions"]
+    assert before == [(("Kyiv",), ("According to",), (CLAIM,), None),
+                      (("Moscow",), ("claimed",), (), None)]
+    act.press("y")
+    wait_saved(page)
+    assert act.count <= 12
+
+    layer = layer_json(page, doc.document)
+    span_texts_fit(layer)
+    assert frames_by_text(layer)["attributions"] == [
+        (("Kyiv",), ("According to",), (CLAIM,), None),
+        (("Moscow",), ("claimed",), (INNER,), "According to"),
+    ]
+    # Nesting is drawn as nesting: the inner content's brackets sit inside the outer content.
+    outer = page.locator(f'.sp-start[aria-label="CONTENT: {CLAIM}"]').get_attribute("data-span-id")
+    outer_pieces = page.locator(f'.sp[data-span-id="{outer}"]')
+    expect(outer_pieces.locator('.fm.open[data-t="A1›A2["]')).to_have_count(1)
+    expect(outer_pieces.locator('.fm.chip[data-t="A2·src"]')).to_have_count(1)
+    expect(outer_pieces.locator('.fm.close')).to_have_text(["", ""])  # ]A2 then ]A1
+    assert outer_pieces.locator(".fm.close").evaluate_all(
+        "els => els.map((e) => e.dataset.t)") == ["]A2", "]A1"]
+
+
+def test_dismissed_proposals_link_nothing(page, make_doc):
+    doc = make_doc()
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+    build_nested_pair(act, page)
+    act.press("x")
+    expect(bar(page)).not_to_contain_text("Proposed")
+    wait_saved(page)
+    attributions = frames_by_text(layer_json(page, doc.document))["attributions"]
+    assert attributions[1] == (("Moscow",), ("claimed",), (), None)
+
+
+def test_frames_are_built_with_the_mouse_alone(page, make_doc):
+    doc = make_doc(spans=[("russia", 0, "Russia", "ACTOR")])
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+    palette = page.get_by_role("toolbar", name="Labels and frames")
+
+    # Attribution: selection, then a palette or role button, for each part.
+    act.select(1, "According to")
+    act.click(palette.get_by_role("button", name="New attribution"))
+    act.select(1, "Kyiv")
+    act.click(bar(page).locator('[data-role="source"]'))
+    act.select(1, CLAIM)
+    act.click(bar(page).locator('[data-role="content"]'))
+    assert act.count == 6
+    # Close it, then an event: the role button first, then a selection or a click on a span.
+    act.click(bar(page).get_by_role("button", name="Close"))
+    expect(bar(page)).to_be_hidden()
+    act.select(0, "exchanged")
+    act.click(palette.get_by_role("button", name="New event"))
+    act.click(bar(page).locator('[data-role="actor"]'))
+    expect(bar(page).locator('[data-role="actor"]')).to_have_attribute("aria-pressed", "true")
+    act.select(0, "Ukraine")
+    act.click(bar(page).locator('[data-role="actor"]'))
+    act.click(page.locator('.sp-start[aria-label="ACTOR: Russia"]'))
+    # A label from the palette, on a selection.
+    act.click(bar(page).get_by_role("button", name="Close"))
+    act.select(0, "Zelensky")
+    act.click(palette.locator('button[data-label="SOURCE"]'))
+    wait_saved(page)
+
+    layer = layer_json(page, doc.document)
+    span_texts_fit(layer)
+    frames = frames_by_text(layer)
+    assert frames["attributions"] == [(("Kyiv",), ("According to",), (CLAIM,), None)]
+    assert frames["events"] == [("exchanged", "OTHER", [("actor", "Russia"), ("actor", "Ukraine")])]
+    assert ("Zelensky", "SOURCE") in [(s["text"], s["label"]) for s in layer["spans"]]
+
+
+def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
+    doc = make_doc()
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+    page.locator('.ptext[data-paragraph="0"]').focus()
+
+    # Event: caret to "exchanged" (after an emoji, a ZWJ sequence, a flag and a combining mark).
+    act.press("Home", *["Control+ArrowRight"] * 4, "Control+Shift+ArrowRight")
+    assert page.evaluate("getSelection().toString()") == "exchanged"
+    act.press("n")
+    act.press("Home", *["Control+ArrowRight"] * 2, "Control+Shift+ArrowRight", "a")
+    act.press("ArrowRight", "Control+ArrowRight", "Control+Shift+ArrowRight", "a")
+    # F2 to the event's editor: the type is a type-ahead that filters and saves once on choice.
+    act.press("F2")
+    event_type = page.get_by_role("combobox", name="Event type")
+    expect(event_type).to_be_focused()
+    wait_saved(page)
+    version = layer_json(page, doc.document)["layer"]["version"]
+    act.press("Control+a", "a", "s")
+    expect(page.get_by_role("option")).to_have_text(["ASSAULT"])
+    act.press("Enter")
+    wait_saved(page)
+    assert layer_json(page, doc.document)["layer"]["version"] == version + 1
+    expect(event_type).to_be_focused()
+    expect(event_type).to_have_value("ASSAULT")
+    act.press("F2")
+    expect(page.locator('.sp-start[aria-label="ACTOR: Russia"]')).to_be_focused()
+
+    # The nested pair, by caret keys and the role keys.
+    page.locator('.ptext[data-paragraph="1"]').focus()
+    act.press("Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight", "r")
+    act.press("ArrowRight", "Control+Shift+ArrowRight", "s")
+    act.press("ArrowRight", "Control+ArrowRight", *["Control+Shift+ArrowRight"] * 9, "q")
+    act.press("ArrowLeft", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight")
+    act.press("Shift+Control+ArrowLeft")  # back to "Moscow claimed": one word less
+    act.press("Escape")
+    act.press("ArrowRight", "Control+ArrowRight")  # hmm
+    wait_saved(page)
+    frames = frames_by_text(layer_json(page, doc.document))
+    assert frames["events"] == [("exchanged", "ASSAULT", [("actor", "Russia"), ("actor", "Ukraine")])]
