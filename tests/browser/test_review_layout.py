@@ -203,6 +203,20 @@ def test_a_disagreement_is_found_from_its_place_in_the_text_and_decided_there(pa
     expect(page.locator('.rv-chip[data-kind="span"]', has_text="Istanbul")).to_have_attribute(
         "data-state", "gold")
 
+    # By keyboard: e on a chip opens its editor in the bar; Escape gives focus back to the chip.
+    chip = page.locator('.rv-chip[data-kind="span"]', has_text="both sides")
+    chip.focus()
+    page.keyboard.press("e")
+    form = page.locator(".rv-chipbar form.rv-form")
+    expect(form.get_by_label("Label")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0)
+    expect(chip).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator("#announce")).to_contain_text("Reject: saved")
+    expect(page.locator('.rv-chip[data-kind="span"]', has_text="both sides")).to_have_attribute(
+        "data-state", "rejected")
+
 
 @pytest.mark.parametrize("width", [1400, 800])
 def test_the_sticky_bar_never_hides_the_focused_item(page, seeded, width):
