@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
 from sqlalchemy.exc import OperationalError
@@ -78,6 +79,10 @@ def _http_error(error: HTTPException):
 def _csrf_error(error: CSRFError):
     message = f"{error.description} Reload the page and try again."
     if is_api_request():
+        if not current_user.is_authenticated:
+            # Nobody is signed in: the missing token is not the problem, and reloading would
+            # not help (the API promises 401 to anonymous callers, reads and writes alike).
+            return json_error(401, "unauthorized", "Sign in, or send an API token.")
         return json_error(400, "csrf", message)
     return _page(400, message)
 
