@@ -260,3 +260,23 @@ def test_account_commands_fail_with_one_line_and_change_nothing(runner, world, a
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in lines[0]
     assert actions() == []
+
+
+def test_account_pages_show_user_and_token_names_as_text(runner, world, browser):
+    name, token_name = "<b>bold</b>", "<i>x</i> & more"
+    assert run(runner, "create-user", name, "--password-stdin",
+               input="long enough password\n").exit_code == 0
+    assert run(runner, "add-member", "P1", name, "--role", "coder").exit_code == 0
+    assert run(runner, "create-token", name, "--name", token_name).exit_code == 0
+    admin = browser("admin")
+    marked = user(name)
+    pages = [admin.get("/accounts"), admin.get(f"/accounts/{marked.id}"),
+             admin.get(f"/projects/{world.p1}")]
+    own = Browser(admin.client.application.test_client())
+    assert own.login(name, "long enough password").status_code == 302
+    pages.append(own.get("/account"))
+    for page in pages:
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200 and "<b>bold</b>" not in body and "<i>x</i>" not in body
+        assert "&lt;b&gt;bold&lt;/b&gt;" in body
+    assert "&lt;i&gt;x&lt;/i&gt; &amp; more" in pages[1].get_data(as_text=True)
