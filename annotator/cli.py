@@ -150,7 +150,8 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(
-    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio", "conll", "spacy"]),
+    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio", "conll", "spacy",
+     "jsonl-export", "hf"]),
     help="Input format (default: guessed from the file extension).")
 @click.option("--offsets", type=click.Choice(["utf16", "codepoints", "graphemes"]),
               help="Unit the file's offsets count (doccano: default utf16, as doccano's "
@@ -159,7 +160,7 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @click.option("--layer", "layer", metavar="NAME",
               help="Layer for annotations that name no annotator (doccano lines, Label "
                    "Studio predictions and annotations without completed_by; default gold); "
-                   "for conll and spacy, the layer of everything read.")
+                   "for conll, spacy, jsonl-export and hf, the layer of everything read.")
 @click.option("--create-coders", is_flag=True,
               help="Make a new inactive coder account for each layer naming no account yet "
                    "(otherwise a layer must name a member of the project).")

@@ -7,7 +7,8 @@ import datasets
 import pytest
 
 from annotator.codebook import default_codebook
-from annotator.formats import conll, hf
+from annotator.formats import conll, hf, jsonl, paragraph_rows
+from annotator.formats.common import filter_boilerplate
 from annotator.services.exporting import export_project
 from annotator.services.intake import import_files
 from tests.helpers import make_project
@@ -120,11 +121,45 @@ def test_rows_hold_structures_not_json_text(tmp_path):
     assert row["events"] == [{"id": "e1", "type": "RETREAT", "trigger": "s3",
                               "arguments": [{"role": "actor", "span": "s1"},
                                             {"role": "actor", "span": "s2"}],
-                              "attrs": [{"name": "mode", "value": "release"},
-                                        {"name": "context",
+                              "attrs": [{"name": "mode", "value": "release", "json": False},
+                                        {"name": "context", "json": True,
                                          "value": '["military", "diplomatic"]'}]}]
-    assert row["spans"][0]["attrs"] == [{"name": "entity_type", "value": "GPE"},
-                                        {"name": "country", "value": "UKR"}]
+    assert row["spans"][0]["attrs"] == [{"name": "entity_type", "value": "GPE", "json": False},
+                                        {"name": "country", "value": "UKR", "json": False}]
     names = ["O", "B-ACTOR", "I-ACTOR", "B-EVENT", "I-EVENT"]
     _, _, tags = next(conll.tagged_paragraphs(gold, ["ACTOR", "EVENT"], Counter()))
     assert [names[i] for i in row["ner_tags"]] == tags
+
+
+def comparable(record: dict) -> dict:
+    return {"id": record["id"], "layer": record["layer"],
+            "paragraphs": [p["text"] for p in record["paragraphs"]],
+            "spans": sorted((s["id"], s["paragraph"], s["start"], s["end"], s["text"],
+                             s["label"], json.dumps(s["attrs"], sort_keys=True))
+                            for s in record["spans"]),
+            "events": sorted(json.dumps(e, sort_keys=True) for e in record["events"]),
+            "attributions": sorted(json.dumps(a, sort_keys=True)
+                                   for a in record["attributions"])}
+
+
+@pytest.mark.parametrize("writer", [jsonl, hf])
+def test_paragraph_row_exports_read_back_as_they_were_exported(tmp_path, writer):
+    records = sample_records()
+    writer.write(records, tmp_path / "out", split=(100, 0, 0))
+    got = [comparable(r) for r in paragraph_rows.read(tmp_path / "out")]
+    expected = [comparable(filter_boilerplate(r, False)[0]) for r in records]
+    assert got == expected
+    assert sum('"parent": "a2"' in a for a in got[0]["attributions"]) == 1  # nesting kept
+
+
+def test_an_hf_export_imports_into_a_new_project_with_the_same_spans(project, tmp_path):
+    export_project(project, "hf", out=tmp_path / "out")
+    target = make_project("Again")
+    report = import_files(target, [tmp_path / "out"], "hf")
+    assert (report["documents"], report["spans"]) == (3, 6)
+    again = tmp_path / "again"
+    export_project(target, "hf", out=again)
+    rows = {p.name: sorted(p.read_text(encoding="utf-8").splitlines())
+            for p in (tmp_path / "out").glob("*.jsonl")}
+    assert rows == {p.name: sorted(p.read_text(encoding="utf-8").splitlines())
+                    for p in again.glob("*.jsonl")}

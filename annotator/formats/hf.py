@@ -11,11 +11,12 @@ One row per paragraph:
 class ids, declared as Sequence(ClassLabel(names=...)) with the project's BIO labels ("O", then
 B-/I- for each of `labels` in order; a label met that is not among them is added after), as
 `conll2003` has them. Spans, events and attributions are nested features, not JSON text. Arrow
-needs one type per column, so every `attrs` is a list of {"name", "value"} with the value as
-text (JSON for numbers and booleans), and `layer` is "" rather than null for a document without
-annotations. Without `split`, documents are split (80, 10, 10); a split that gets no document has
-no file and is not named in the card's `configs`; the card's "Splits" section gives the rows
-of each split there is.
+needs one type per column, so every `attrs` is a list of {"name", "value", "json"} with the value
+as text (JSON, and "json" true, for numbers, booleans and lists), and `layer` is "" rather than
+null for a document without annotations. Without `split`, documents are split (80, 10, 10); a
+split that gets no document has no file and is not named in the card's `configs`; the card's
+"Splits" section gives the rows of each split there is. The import format `hf` reads the folder
+back (paragraph_rows.py).
 """
 
 import json
@@ -33,7 +34,8 @@ DEFAULT_SPLIT = (80, 10, 10)
 # One encoder for every value: json.dumps builds a new one per call when given options.
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
-_ATTRS = {"list": [{"name": "name", "dtype": "string"}, {"name": "value", "dtype": "string"}]}
+_ATTRS = {"list": [{"name": "name", "dtype": "string"}, {"name": "value", "dtype": "string"},
+                   {"name": "json", "dtype": "bool"}]}
 FEATURES = [
     {"name": "document", "dtype": "string"},
     {"name": "layer", "dtype": "string"},
@@ -81,8 +83,8 @@ class TagIds:
 
 
 def _attrs(attrs: dict | None) -> list[dict]:
-    return [{"name": str(name), "value": value if isinstance(value, str) else _dumps(value)}
-            for name, value in (attrs or {}).items()]
+    return [{"name": str(name), "value": value if isinstance(value, str) else _dumps(value),
+             "json": not isinstance(value, str)} for name, value in (attrs or {}).items()]
 
 
 def _row(row: dict, tokens: list, tags: list[int]) -> dict:

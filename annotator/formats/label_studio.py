@@ -169,10 +169,10 @@ def _task(task: object, fallback_id: str, layer: str, unit: str | None) -> Itera
               else None, "meta": meta}
     if not layers:
         yield native_record(str(document_id), pmap, None, [], [], [], **fields)
-    units = UnitMap(text, unit or "codepoints")
+    maps = _Maps(text)
     for name, annotation, _kind in layers:
         spans, events, attributions = _results(annotation.get("result") or [], text, pmap,
-                                               units, unit)
+                                               maps, unit)
         yield native_record(str(document_id), pmap, name, spans, events, attributions,
                             **fields)
 
@@ -227,7 +227,19 @@ def _created_username(value: object) -> tuple[str, str | None] | None:
     return (emails[-1] if emails else name.strip()), number
 
 
-def _offsets(value: dict, text: str, units: UnitMap, unit: str | None) -> tuple[int, int]:
+class _Maps:
+    """The text's UnitMap for each unit, made when first needed (once per task)."""
+
+    def __init__(self, text: str):
+        self.text, self._made = text, {}
+
+    def __call__(self, unit: str) -> UnitMap:
+        if unit not in self._made:
+            self._made[unit] = UnitMap(self.text, unit)
+        return self._made[unit]
+
+
+def _offsets(value: dict, text: str, maps: _Maps, unit: str | None) -> tuple[int, int]:
     """Return a region's code-point offsets (see the module's docstring)."""
     start, end = value.get("start"), value.get("end")
     if any(isinstance(n, bool) or not isinstance(n, int) for n in (start, end)):
@@ -235,6 +247,7 @@ def _offsets(value: dict, text: str, units: UnitMap, unit: str | None) -> tuple[
                          "text regions can be imported)")
     expected = value.get("text")
     shown = unit or "codepoints"
+    units = maps(shown)
     try:
         points = units.to_codepoints(start), units.to_codepoints(end)
     except ValueError as error:
@@ -243,7 +256,7 @@ def _offsets(value: dict, text: str, units: UnitMap, unit: str | None) -> tuple[
         return points
     if unit is None:  # the default: older Label Studio versions wrote UTF-16 offsets
         try:
-            older = UnitMap(text, "utf16")
+            older = maps("utf16")
             points16 = older.to_codepoints(start), older.to_codepoints(end)
         except ValueError:
             points16 = None
@@ -254,7 +267,7 @@ def _offsets(value: dict, text: str, units: UnitMap, unit: str | None) -> tuple[
     raise ValueError(f"region [{start}, {end}) {problem}{misfit_hint(shown)}")
 
 
-def _results(results: list, text: str, pmap: ParagraphMap, units: UnitMap, unit: str | None):
+def _results(results: list, text: str, pmap: ParagraphMap, maps: _Maps, unit: str | None):
     """Turn one annotation's results into (spans, events, attributions)."""
     regions: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
@@ -272,7 +285,7 @@ def _results(results: list, text: str, pmap: ParagraphMap, units: UnitMap, unit:
             raise ValueError(f"results of type {kind!r} cannot be imported (only labels and "
                              "relation)")
         value = result.get("value") or {}
-        start, end = _offsets(value, text, units, unit)
+        start, end = _offsets(value, text, maps, unit)
         names = value.get("labels") or []
         if not names or not all(isinstance(n, str) and n for n in names):
             raise ValueError(f"region {result.get('id')} has no label")

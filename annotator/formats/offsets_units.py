@@ -20,6 +20,7 @@ UNITS = ("utf16", "codepoints", "graphemes")
 UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoints": "Unicode code points",
               "graphemes": "grapheme clusters"}
 _CLUSTER = regex.compile(r"\X")
+_STRETCH = regex.compile(r"[^\x00-\x7f]+|\r\n")
 
 
 def check_unit(unit: str) -> str:
@@ -32,12 +33,27 @@ def check_unit(unit: str) -> str:
     return unit
 
 
-def cluster_starts(text: str) -> list[int] | None:
-    """Return the code-point offset of every grapheme cluster, or None when each code point is
-    one (plain ASCII without CR LF, the usual case, skips the segmenter)."""
+def inner_positions(text: str) -> list[int]:
+    """Return, ascending, the code-point offsets that fall inside a grapheme cluster.
+
+    Only characters next to non-ASCII ones (and CR LF) can share a cluster, so the segmenter
+    runs on those stretches alone, each widened by one character on either side: a stretch then
+    starts and ends between two ASCII characters, where a cluster always ends.
+    """
     if text.isascii() and "\r\n" not in text:
-        return None
-    return [match.start() for match in _CLUSTER.finditer(text)]
+        return []
+    windows: list[list[int]] = []
+    for match in _STRETCH.finditer(text):
+        start, end = max(0, match.start() - 1), min(len(text), match.end() + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    inner = []
+    for start, end in windows:
+        for cluster in _CLUSTER.finditer(text, start, end):
+            inner.extend(range(cluster.start() + 1, cluster.end()))
+    return inner
 
 
 class UnitMap:
@@ -46,7 +62,8 @@ class UnitMap:
     def __init__(self, text: str, unit: str):
         self.unit = check_unit(unit)
         self.length = len(text)
-        self._starts = cluster_starts(text)
+        self._inner = inner_positions(text)
+        self.clusters = self.length - len(self._inner)
         self._utf16 = OffsetMap(text) if unit == "utf16" else None
 
     def to_codepoints(self, offset: object) -> int:
@@ -58,13 +75,10 @@ class UnitMap:
         if isinstance(offset, bool) or not isinstance(offset, int):
             raise ValueError(f"offsets must be integers, not {offset!r}")
         if self.unit == "graphemes":
-            count = self.length if self._starts is None else len(self._starts)
-            if not 0 <= offset <= count:
-                raise ValueError(f"offset {offset} is outside the text (0..{count} grapheme "
-                                 "clusters)")
-            if self._starts is None or offset == count:
-                return self.length if offset == count else offset
-            return self._starts[offset]
+            if not 0 <= offset <= self.clusters:
+                raise ValueError(f"offset {offset} is outside the text (0..{self.clusters} "
+                                 "grapheme clusters)")
+            return self._cluster_start(offset)
         if self._utf16 is not None:
             point = self._utf16.from_utf16(offset)
         elif not 0 <= offset <= self.length:
@@ -76,6 +90,19 @@ class UnitMap:
                              "emoji with a modifier, a flag or a letter with a combining mark")
         return point
 
+    def _cluster_start(self, index: int) -> int:
+        """Return the code-point offset where cluster `index` starts (the end for the last)."""
+        # Before a cluster start p lie p - (inner positions below p) clusters; that count never
+        # falls as p grows, and inner positions share their cluster's count: take the last p.
+        low, high = index, min(self.length, index + len(self._inner))
+        while low < high:
+            middle = (low + high + 1) // 2
+            if middle - bisect_left(self._inner, middle) <= index:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
     def from_codepoints(self, point: int) -> int:
         """Return the peer's offset for a code-point offset (which must be on a cluster edge for
         graphemes).
@@ -84,21 +111,16 @@ class UnitMap:
         """
         if self.unit == "utf16":
             return self._utf16.to_utf16(point)
-        if self.unit == "codepoints" or self._starts is None:
+        if self.unit == "codepoints":
             return point
-        if point == self.length:
-            return len(self._starts)
-        index = bisect_left(self._starts, point)
-        if index == len(self._starts) or self._starts[index] != point:
+        if not self.on_boundary(point):
             raise ValueError(f"code point {point} is inside a grapheme cluster")
-        return index
+        return point - bisect_left(self._inner, point)
 
     def on_boundary(self, point: int) -> bool:
         """Tell whether a code-point offset lies between two grapheme clusters."""
-        if self._starts is None or point == self.length:
-            return True
-        index = bisect_left(self._starts, point)
-        return index < len(self._starts) and self._starts[index] == point
+        index = bisect_left(self._inner, point)
+        return index == len(self._inner) or self._inner[index] != point
 
 
 def misfit_hint(unit: str, option: str = "--offsets") -> str:

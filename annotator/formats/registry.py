@@ -45,6 +45,9 @@ IMPORTERS = {
     "label-studio": Format("annotator.formats.label_studio"),
     "conll": Format("annotator.formats.conll"),
     "spacy": Format("annotator.formats.spacy_docbin", (("spacy", "spacy"),), "spaCy import"),
+    # The paragraph-per-row exports read back (the raw-article `jsonl` import is another thing).
+    "jsonl-export": Format("annotator.formats.paragraph_rows"),
+    "hf": Format("annotator.formats.paragraph_rows"),
 }
 
 # Import options each reader takes (command line --offsets/--layer, the import page's fields),
@@ -54,6 +57,8 @@ OPTIONS = {
     "label-studio": {"offsets", "layer"},
     "conll": {"layer"},
     "spacy": {"layer"},
+    "jsonl-export": {"layer"},
+    "hf": {"layer"},
 }
 DEFAULT_OFFSETS = {"doccano": "utf16", "label-studio": "codepoints (UTF-16 recognised by a "
                    "region's text)"}

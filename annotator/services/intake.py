@@ -15,7 +15,8 @@ from annotator.errors import InputError
 from annotator.models import Project, User
 from annotator.services.storing import RecordStore
 
-ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio", "conll", "spacy")
+ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio", "conll", "spacy",
+                     "jsonl-export", "hf")
 EXTENSIONS = {".ann": "brat", ".conll": "conll", ".spacy": "spacy"}
 
 

@@ -34,6 +34,8 @@ IMPORT_FORMATS = [
     ("label-studio", "Annotated: Label Studio JSON"),
     ("conll", "Annotated: CoNLL BIO tags (e.g. a model's output)"),
     ("spacy", "Annotated: spaCy DocBin (.spacy)"),
+    ("jsonl-export", "Annotated: this tool's jsonl export (one paragraph per line)"),
+    ("hf", "Annotated: a split file of this tool's Hugging Face export"),
 ]
 OFFSETS = [
     ("", "The format's default (doccano: UTF-16 units; Label Studio: code points)"),
