@@ -6,16 +6,15 @@
 import { Api, Outbox } from "./lib/api.js";
 import { attributionsPanel } from "./lib/attributions-panel.js";
 import { caretKey, hideCaret } from "./lib/caret.js";
-import { fill, h, rebuild } from "./lib/dom.js";
+import { fill, h, isTyping, rebuild } from "./lib/dom.js";
 import { eventsPanel } from "./lib/events-panel.js";
-import { frameMarks, proposeFor } from "./lib/frames.js";
+import { frameMarks } from "./lib/frames.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
 import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
 import { noteTools } from "./lib/notes.js";
 import {
   cpToUtf16, rangeToUtf16, snapToGraphemes, snapToWords, trimSpaces, utf16ToCp,
 } from "./lib/offsets.js";
-import { pointing } from "./lib/pointing.js";
 import { drawParagraph, renderParagraphs, spanName } from "./lib/render.js";
 import { installShortcuts } from "./lib/shortcuts.js";
 import { spanPanel } from "./lib/span-editor.js";
@@ -45,15 +44,37 @@ const ctx = {
   codebook: book, urls: data.urls, user: data.user, api,
   selected: { span: null, event: null, attribution: null },
   drafts: {},
-  actors: data.actors,
+  actors: data.actors, paraText,
   get view() { return view; },
   get frame() { return frame; },
   get proposals() { return proposals; },
   colour: (label) => colours.get(label) || "#4a5568",
-  act, say, select, highlight, flash, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
+  act, say, select, highlight, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
   openFrame, selectedSpan,
 };
-const point = pointing(ctx);
+let point = null; // lib/pointing.js, loaded when a frame is first opened
+let pointLoading = null;
+const withPointing = () => (pointLoading ??= import("./lib/pointing.js").then((m) => { point = m.pointing(ctx); }, (error) => {
+  pointLoading = null;
+  say("Frames cannot be built now: the server cannot be reached.");
+  throw error;
+}));
+/** Press `key` where focus is (the palette's buttons). */
+const pressKey = (key) => document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+// It is fetched once the coder works in the text; keys pressed while a frame waits for it are
+// kept, in order, and handled when it is there.
+for (const type of ["keydown", "pointerdown"]) $("doc-text").addEventListener(type, () => withPointing().catch(() => {}), { once: true });
+const waiting = [];
+document.addEventListener("keydown", (event) => {
+  if (!frame || point || isTyping(event.target) || /^F\d/.test(event.key)) return;
+  waiting.push(event);
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  if (waiting.length > 1) return;
+  withPointing().then(() => {
+    for (const e of waiting.splice(0)) (e.target.isConnected ? e.target : document.activeElement).dispatchEvent(new KeyboardEvent("keydown", e));
+  }, () => waiting.splice(0));
+}, true);
 
 const texts = renderParagraphs($("doc-text"), data.paragraphs, (para) => noteTools(ctx, para));
 fill($("guidelines-panel"), guidelinesPanel(book, ctx.colour));
@@ -66,10 +87,10 @@ function openHelp() {
   });
 }
 
-// ---- drawing -------------------------------------------------------------------------------
+// ---- drawing
 
 function redraw() {
-  proposals = frame ? proposeFor(view, book, frame, paraText) : [];
+  proposals = frame && point ? point.propose() : [];
   const marks = frameMarks(view, frame, proposals);
   const byPara = new Map();
   for (const s of [...view.spans.values(), ...(sg?.spans() || [])]) {
@@ -99,7 +120,7 @@ function renderPanels() {
   rebuild($("span-panel"), () => spanPanel(ctx));
   rebuild($("events-panel"), () => eventsPanel(ctx));
   rebuild($("attributions-panel"), () => attributionsPanel(ctx));
-  rebuild($("frame-bar"), () => point.bar());
+  rebuild($("frame-bar"), () => point?.bar() || []);
   $("frame-bar").hidden = !frame;
   sg?.render();
   $("undo").disabled = !undoStack.length;
@@ -125,12 +146,6 @@ function spanEls(id) {
 
 function highlight(ids, on) {
   for (const id of ids) for (const el of spanEls(id)) el.classList.toggle("hl", on);
-}
-
-function flash(ids) {
-  highlight(ids, true);
-  spanEls(ids[0])[0]?.scrollIntoView({ block: "nearest" });
-  setTimeout(() => highlight(ids, false), 1200);
 }
 
 function focusSpan(id, show = true) {
@@ -163,13 +178,14 @@ function openFrame(kind, id, focusKey) {
   if (frame) ctx.selected[frame.kind] = null;
   frame = id ? { kind, id, armed: null, dismissed: new Set() } : null;
   if (frame) ctx.selected[kind] = id;
+  if (frame && !point) withPointing().then(refresh, () => {});
   refresh();
   const target = focusKey && document.querySelector(`[data-fk="${focusKey}"]`);
   target?.focus();
   target?.scrollIntoView({ block: "nearest" });
 }
 
-// ---- changes -------------------------------------------------------------------------------
+// ---- changes
 
 /** Why changes cannot be made here now, if they cannot (and say so). */
 function blocked() {
@@ -219,7 +235,7 @@ function rebase(base) {
   refresh();
 }
 
-// ---- labelling ---------------------------------------------------------------------------
+// ---- labelling
 
 function selectionRange() {
   const sel = window.getSelection();
@@ -341,7 +357,7 @@ function newAttribution(spanId) {
   focusSpan(span.id);
 }
 
-// ---- saving --------------------------------------------------------------------------------
+// ---- saving
 
 function showStatus(status) {
   const { text, retry, signin } = describeStatus(status);
@@ -413,7 +429,7 @@ async function load() {
   outbox.flush();
 }
 
-// ---- events --------------------------------------------------------------------------------
+// ---- events
 
 const focusedSpanId = () => document.activeElement?.closest?.(".sp")?.dataset.spanId || null;
 
@@ -427,7 +443,7 @@ installShortcuts(book.span_labels, {
   undo, redo, say,
   decide: (accept, all) => sg?.decide(accept, all),
   help: openHelp,
-  frame: (key) => (key !== "Enter" || Boolean(document.activeElement?.closest?.("#doc-text")))
+  frame: (key) => Boolean(frame && point) && (key !== "Enter" || Boolean(document.activeElement?.closest?.("#doc-text")))
     && point.key(key, { selection: hasSelection(), focused: focusedSpanId() }),
   escape: () => {
     if (closeConfirm) return closeConfirm();
@@ -473,8 +489,7 @@ fill($("palette"), [...book.span_labels.map((l) => [l.key, l.name, l.colour]), [
     const button = h("button", {
       type: "button", "data-label": colour ? name : null, "data-key": key, "aria-keyshortcuts": key,
       onmousedown: (e) => e.preventDefault(),
-      onclick: () => (key ? document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }))
-        : labelSelection(name)),
+      onclick: () => (key ? pressKey(key) : labelSelection(name)),
     }, colour ? h("span", { class: "swatch", text: name }) : name, key ? h("kbd", { text: key }) : null);
     button.querySelector(".swatch")?.style.setProperty("--c", colours.get(name));
     return button;

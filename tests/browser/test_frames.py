@@ -229,7 +229,8 @@ def test_frames_are_built_with_the_mouse_alone(page, make_doc):
     act.click(palette.get_by_role("button", name="New event"))
     act.click(bar(page).locator('[data-role="actor"]'))
     expect(bar(page).locator('[data-role="actor"]')).to_have_attribute("aria-pressed", "true")
-    act.select(0, "Ukraine")
+    act.select(0, "Ukraine", kept=False)  # the waiting role takes it at once
+    expect(page.locator('.sp-start[aria-label="ACTOR: Ukraine"]')).to_have_count(1)
     act.click(bar(page).locator('[data-role="actor"]'))
     act.click(page.locator('.sp-start[aria-label="ACTOR: Russia"]'))
     # A label from the palette, on a selection.
@@ -253,37 +254,62 @@ def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
     act = Actions(page)
     page.locator('.ptext[data-paragraph="0"]').focus()
 
-    # Event: caret to "exchanged" (after an emoji, a ZWJ sequence, a flag and a combining mark).
-    act.press("Home", *["Control+ArrowRight"] * 4, "Control+Shift+ArrowRight")
+    # The event, in ¶1 after an emoji, a ZWJ sequence, a flag and e + combining acute.
+    act.press("Home", *["Control+ArrowRight"] * 5, "Control+Shift+ArrowRight")
     assert page.evaluate("getSelection().toString()") == "exchanged"
     act.press("n")
-    act.press("Home", *["Control+ArrowRight"] * 2, "Control+Shift+ArrowRight", "a")
+    act.press("ArrowLeft", *["Control+ArrowLeft"] * 3, "Control+Shift+ArrowRight", "a")
     act.press("ArrowRight", "Control+ArrowRight", "Control+Shift+ArrowRight", "a")
-    # F2 to the event's editor: the type is a type-ahead that filters and saves once on choice.
+    expect(page.locator('.sp-start[aria-label="ACTOR: Russia"]')).to_be_focused()
+
+    # F2 to the event's editor: its type is a type-ahead that filters and saves once, on choice.
     act.press("F2")
     event_type = page.get_by_role("combobox", name="Event type")
     expect(event_type).to_be_focused()
     wait_saved(page)
     version = layer_json(page, doc.document)["layer"]["version"]
     act.press("Control+a", "a", "s")
-    expect(page.get_by_role("option")).to_have_text(["ASSAULT"])
+    expect(page.get_by_role("listbox", name="Event type").get_by_role("option")).to_have_text(["ASSAULT"])
+    wait_saved(page)
+    assert layer_json(page, doc.document)["layer"]["version"] == version  # typing saves nothing
     act.press("Enter")
     wait_saved(page)
     assert layer_json(page, doc.document)["layer"]["version"] == version + 1
     expect(event_type).to_be_focused()
     expect(event_type).to_have_value("ASSAULT")
-    act.press("F2")
+
+    # A value under "More attributes" keeps the block open and the focus on its field.
+    act.press("Tab", "Tab", "Enter", "Tab")
+    context = page.locator('[data-fk="ev-a-context"]')
+    expect(context).to_be_focused()
+    act.press("ArrowDown")
+    wait_saved(page)
+    assert page.locator("#events-panel details").evaluate("el => el.open")
+    expect(page.locator('[data-fk="ev-a-context"]')).to_be_focused()
+    chosen = page.locator('[data-fk="ev-a-context"]').evaluate(
+        "el => [...el.selectedOptions].map((o) => o.value)")
+    assert len(chosen) == 1
+
+    act.press("F2")  # back to the text, where it was
     expect(page.locator('.sp-start[aria-label="ACTOR: Russia"]')).to_be_focused()
 
-    # The nested pair, by caret keys and the role keys.
+    # The nested pair in ¶2, by caret keys and role keys; y accepts the nesting proposed.
     page.locator('.ptext[data-paragraph="1"]').focus()
     act.press("Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight", "r")
     act.press("ArrowRight", "Control+Shift+ArrowRight", "s")
-    act.press("ArrowRight", "Control+ArrowRight", *["Control+Shift+ArrowRight"] * 9, "q")
-    act.press("ArrowLeft", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight")
-    act.press("Shift+Control+ArrowLeft")  # back to "Moscow claimed": one word less
-    act.press("Escape")
-    act.press("ArrowRight", "Control+ArrowRight")  # hmm
+    act.press("ArrowRight", *["Control+Shift+ArrowRight"] * 9, "q")
+    act.press("ArrowLeft", "Control+ArrowRight", "Control+ArrowRight", "Control+Shift+ArrowRight", "r")
+    act.press("ArrowLeft", "Control+ArrowLeft", "Control+Shift+ArrowRight", "s")
+    expect(bar(page)).to_contain_text("nest A2 inside A1")
+    act.press("y")
     wait_saved(page)
-    frames = frames_by_text(layer_json(page, doc.document))
+
+    layer = layer_json(page, doc.document)
+    span_texts_fit(layer)
+    frames = frames_by_text(layer)
     assert frames["events"] == [("exchanged", "ASSAULT", [("actor", "Russia"), ("actor", "Ukraine")])]
+    assert [e["attrs"] for e in layer["events"]] == [{"context": chosen}]
+    assert frames["attributions"] == [
+        (("Kyiv",), ("According to",), (CLAIM,), None),
+        (("Moscow",), ("claimed",), (INNER,), "According to"),
+    ]

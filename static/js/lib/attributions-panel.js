@@ -41,10 +41,6 @@ export function attributionsPanel(ctx) {
   const current = ctx.view.attributions.get(ctx.selected.attribution);
   return [
     h("h2", { text: "Attributions" }),
-    h("button", {
-      type: "button", "data-fk": "at-new", text: "New attribution from the current span (r)",
-      onclick: () => ctx.newAttribution(ctx.selected.span),
-    }),
     list,
     current ? editorFor(ctx, "attribution", current, names) : null,
   ];

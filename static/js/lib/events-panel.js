@@ -1,5 +1,5 @@
-// The events panel: the list of events (named E1, E2… and coloured as the text marks them) and
-// the editor of the open one, which lib/frame-editor.js builds once it is first needed.
+// The events panel: the events (named and coloured as the text marks them) and the editor of
+// the open one, from lib/frame-editor.js once first needed.
 
 import { h, hover } from "./dom.js";
 import { frameNames } from "./frames.js";
@@ -7,7 +7,7 @@ import { frameNames } from "./frames.js";
 let editors = null; // lib/frame-editor.js, once loaded
 let loading = null;
 
-/** The editor of `kind` for `item`, or a placeholder until lib/frame-editor.js has loaded. */
+/** The editor of `kind` for `item` (a placeholder until lib/frame-editor.js is there). */
 export function editorFor(ctx, kind, item, names) {
   if (editors) return editors[`${kind}Editor`](ctx, item, names);
   loading ??= import("./frame-editor.js").then((m) => { editors = m; });
@@ -47,10 +47,6 @@ export function eventsPanel(ctx) {
   const current = ctx.view.events.get(ctx.selected.event);
   return [
     h("h2", { text: "Events" }),
-    h("button", {
-      type: "button", "data-fk": "ev-new", text: "New event from the current span (n)",
-      onclick: () => ctx.newEvent(ctx.selected.span),
-    }),
     list,
     current ? editorFor(ctx, "event", current, names.get(current.id).name) : null,
   ];

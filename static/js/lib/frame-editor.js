@@ -6,12 +6,29 @@
 import { choiceField, withAttr } from "./attr-fields.js";
 import { field, h, hover, select } from "./dom.js";
 import { atSummary } from "./attributions-panel.js";
-import { descendants } from "./model.js";
 import { spanName } from "./render.js";
+
+/** Ids of `id` and every attribution nested below it (to keep the parent select acyclic). */
+function descendants(state, id) {
+  const found = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const at of state.attributions.values()) {
+      if (at.parent && found.has(at.parent) && !found.has(at.id)) {
+        found.add(at.id);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
 
 /** A <details> that stays open (or shut) when its panel is rebuilt after a change made in it. */
 function keptOpen(ctx, key, title, children) {
-  return h("details", { open: ctx.drafts[key], ontoggle: (e) => { ctx.drafts[key] = e.target.open; } },
+  // The one being replaced says it best (its toggle event may not have fired yet).
+  const old = document.querySelector(`[data-fk="${key}-summary"]`)?.parentElement;
+  return h("details", { open: old ? old.open : ctx.drafts[key], ontoggle: (e) => { ctx.drafts[key] = e.target.open; } },
     h("summary", { text: title, "data-fk": `${key}-summary` }), children);
 }
 
@@ -117,7 +134,7 @@ export function eventEditor(ctx, ev, name) {
       type: "button", class: "danger", text: "Delete event", "data-fk": "ev-delete",
       onclick: () => {
         ctx.act([{ op: "delete_event", id: ev.id }], "Event deleted");
-        ctx.select("event", null, "ev-new");
+        ctx.select("event", null);
       },
     }));
 }
@@ -147,7 +164,7 @@ export function attributionEditor(ctx, at, names) {
       type: "button", class: "danger", text: "Delete attribution", "data-fk": "at-delete",
       onclick: () => {
         ctx.act([{ op: "delete_attribution", id: at.id }], "Attribution deleted");
-        ctx.select("attribution", null, "at-new");
+        ctx.select("attribution", null);
       },
     }));
 }

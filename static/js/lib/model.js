@@ -142,22 +142,6 @@ export function orderedSpans(state) {
   );
 }
 
-/** Ids of `id` and every attribution nested below it (to keep the parent select acyclic). */
-export function descendants(state, id) {
-  const found = new Set([id]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const at of state.attributions.values()) {
-      if (at.parent && found.has(at.parent) && !found.has(at.id)) {
-        found.add(at.id);
-        grew = true;
-      }
-    }
-  }
-  return found;
-}
-
 /** What a span, event or attribution refers to, for confirmations and the conflict view. */
 export function usesOfSpan(state, spanId) {
   const triggers = [...state.events.values()].filter((e) => e.trigger === spanId);

@@ -1,11 +1,97 @@
 // Building a frame by pointing. With a frame open, a role is filled by a key or a button and a
 // span: a fresh selection (made into a span with the role's label and linked in one change) or
 // a click on an existing span. The bar above the text shows the open frame, its roles and what
-// the tool proposes; proposals are linked only when the coder accepts them (y).
+// the tool proposes; proposals are linked only when the coder accepts them (y). Loaded when a
+// frame is first opened.
 
 import { h } from "./dom.js";
 import { frameNames, partsOf, rolesOf } from "./frames.js";
 import { newId } from "./model.js";
+import { cpToUtf16 } from "./offsets.js";
+
+const inside = (s, o) => s && o && s.paragraph === o.paragraph && o.start <= s.start && s.end <= o.end;
+
+/** The sentence number of code point `cp` in `text` (a sentence ends at . ! ? before a space). */
+function sentence(text, cp) {
+  return (text.slice(0, cpToUtf16(text, cp)).match(/[.!?…]["”’)\]]*\s/g) || []).length;
+}
+
+/**
+ * Proposals for the open frame `frame` ({kind, id, dismissed}): [{key, role, span} (an existing
+ * span for an empty role), {key, role: "content", fresh} (a new span), {key, parent} or
+ * {key, child} (nesting)]. Never a span that is part of another frame of the same kind, never one
+ * from another paragraph; the nearest in the same sentence first.
+ */
+function proposeFor(view, book, frame, paraText) {
+  const item = view[`${frame.kind}s`].get(frame.id);
+  if (!item) return [];
+  const spans = (ids) => ids.map((id) => view.spans.get(id)).filter(Boolean);
+  const parts = partsOf(frame.kind, item);
+  const anchor = view.spans.get(frame.kind === "event" ? item.trigger : (item.cue[0] || item.source[0] || item.content[0]));
+  const out = [];
+  if (!anchor) return out;
+  const text = paraText.get(anchor.paragraph);
+  const where = sentence(text, anchor.start);
+  const taken = new Set();
+  for (const other of view[`${frame.kind}s`].values()) {
+    if (other.id !== item.id) for (const [, id] of partsOf(frame.kind, other)) taken.add(id);
+  }
+  const mine = new Set(parts.map(([, id]) => id));
+  const filled = new Set(parts.map(([role]) => role));
+  for (const { role, label } of rolesOf(book, frame.kind)) {
+    if (!label || filled.has(role) || role === "recipient") continue;
+    const best = [...view.spans.values()]
+      .filter((s) => s.label === label && s.paragraph === anchor.paragraph && !taken.has(s.id) && !mine.has(s.id))
+      .map((s) => [sentence(text, s.start) === where ? 0 : 1, Math.abs(s.start - anchor.start), s])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])[0];
+    if (best) out.push({ key: `${role}:${best[2].id}`, role, span: best[2].id });
+  }
+  if (frame.kind === "attribution") nesting(view, item, spans, text, out);
+  return out.filter((p) => !frame.dismissed?.has(p.key));
+}
+
+/** Nesting proposals: `at` inside the content of another, or another inside `at`'s content. */
+function nesting(view, at, spans, text, out) {
+  const holds = (outer, inner) => {
+    const heads = spans([...inner.source, ...inner.cue]);
+    const contents = spans(outer.content);
+    return inner.cue.length && heads.length && heads.every((s) => contents.some((c) => inside(s, c)))
+      ? contents.find((c) => inside(heads[0], c)) : null;
+  };
+  const others = [...view.attributions.values()].filter((o) => o.id !== at.id);
+  let parent = null;
+  if (!at.parent) {
+    const host = others.map((o) => [o, holds(o, at)]).filter(([o, c]) => c && o.parent !== at.id)
+      .sort((a, b) => a[1].end - a[1].start - (b[1].end - b[1].start))[0];
+    if (host) {
+      parent = host;
+      out.push({ key: `parent:${host[0].id}`, parent: host[0].id });
+    }
+  }
+  for (const o of others) {
+    if (!o.parent && o.id !== at.parent && holds(at, o) && !parent) out.push({ key: `child:${o.id}`, child: o.id });
+  }
+  // Inside another's content, an attribution's own content is most often the rest of it.
+  const container = parent?.[1] || (at.parent && holds(view.attributions.get(at.parent) || { content: [] }, at));
+  if (!at.content.length && container && !out.some((p) => p.role === "content")) {
+    const heads = spans([...at.source, ...at.cue]);
+    const [from, to] = [Math.min(...heads.map((s) => s.start)), Math.max(...heads.map((s) => s.end))];
+    const cps = [...text];
+    const trim = (a, b) => {
+      while (a < b && /[\s,;:.]/.test(cps[a])) a++;
+      while (b > a && /[\s,;:.]/.test(cps[b - 1])) b--;
+      return [a, b];
+    };
+    let [s, e] = trim(to, container.end);
+    if (s >= e) [s, e] = trim(container.start, from);
+    if (s < e) {
+      out.push({
+        key: `fresh:${s}-${e}`, role: "content",
+        fresh: { paragraph: container.paragraph, start: s, end: e, text: cps.slice(s, e).join(""), label: "CONTENT", attrs: {} },
+      });
+    }
+  }
+}
 
 /** The whole-item update operation for an event or attribution. */
 function updateOp(kind, it) {
@@ -154,5 +240,5 @@ export function pointing(ctx) {
     ];
   }
 
-  return { key, point, bar, accept };
+  return { key, point, bar, propose: () => proposeFor(ctx.view, ctx.codebook, ctx.frame, ctx.paraText) };
 }
