@@ -4,16 +4,13 @@ Suggestions live in each document's suggestion layer (kind "suggestion", no user
 leave out; running again replaces them. Never commits: the caller owns the transaction.
 
 A run has three steps, so that no write transaction waits for the suggesters: `suggest_input`
-reads the paragraphs and the registry, `compute` suggests from that plain data (in a worker
+reads the paragraphs and the registry, `compute` suggests from that plain data (in a child
 process for a long document, so that it never holds the interpreter lock that other requests
 of the same server need), and `store_suggestions` replaces the layer's rows with a few bulk
 statements.
 """
 
-import multiprocessing
-import threading
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -32,7 +29,7 @@ from annotator.models import (
     Span,
 )
 from annotator.services.records import iter_records
-from annotator.suggest import ActorEntry, Gazetteer, suggest_paragraphs
+from annotator.suggest import ActorEntry, Gazetteer, suggest_paragraphs, worker
 from annotator.suggest.scoring import add_counts, figures, mean_figures, score_document
 from annotator.suggest.spacy_ner import entity_suggestions, load_pipeline
 
@@ -40,10 +37,9 @@ ROLES = ("source", "cue", "content")
 
 
 # A document up to this many characters is suggested in the caller's thread (a few ms); a
-# longer one in a worker process.
+# longer one in a child process (suggest/worker.py), stopped after WORKER_TIMEOUT seconds.
 INLINE_CHARS = 50_000
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+WORKER_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -97,24 +93,16 @@ def compute(job: SuggestInput, nlp=None) -> list[dict]:
 
 
 def compute_apart(job: SuggestInput) -> list[dict]:
-    """Compute a long document's suggestions in a worker process, a short one here.
+    """Compute a long document's suggestions in a child process, a short one here.
 
     A server thread that computed for a second would make the other threads of its process
     (other users' saves) wait for the interpreter lock again and again meanwhile.
+
+    :raise: WorkerFailed when the child fails or runs out of time.
     """
     if job.size <= INLINE_CHARS:
         return compute(job)
-    return _worker_pool().submit(compute, job).result()
-
-
-def _worker_pool() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            # "spawn": a fresh interpreter, never a fork of a threaded server.
-            _pool = ProcessPoolExecutor(max_workers=1,
-                                        mp_context=multiprocessing.get_context("spawn"))
-        return _pool
+    return worker.run(list(job.paragraphs), list(job.entries), WORKER_TIMEOUT)
 
 
 def text_suggestions(paragraphs: list[tuple[int, str]], gazetteer: Gazetteer,
@@ -172,34 +160,52 @@ def pipeline_name(nlp) -> str | None:
     return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}"
 
 
-def suggestion_layer(document: Document) -> Layer:
-    """Return the document's suggestion layer, emptied, creating it if needed."""
-    layer = db.session.execute(
-        select(Layer).where(Layer.document_id == document.id, Layer.kind == "suggestion",
-                            Layer.user_id.is_(None))
-    ).scalar_one_or_none()
-    if layer is None:
-        project = db.session.get(Project, document.project_id)
-        layer = Layer(document_id=document.id, kind="suggestion", user_id=None, version=0,
-                      codebook_version=project.codebook.version if project.codebook else None)
-        db.session.add(layer)
-        db.session.flush()
-        return layer
-    attribution_ids = select(Attribution.id).where(Attribution.layer_id == layer.id)
-    db.session.execute(delete(AttributionPart).where(
-        AttributionPart.attribution_id.in_(attribution_ids)))
-    db.session.execute(delete(Attribution).where(Attribution.layer_id == layer.id))
-    db.session.execute(delete(Span).where(Span.layer_id == layer.id))
-    db.session.expire(layer)
-    return layer
+@dataclass
+class SuggestionRows:
+    """Suggestions as the rows of a suggestion layer, built before any write."""
+
+    spans: list[dict]  # uid, paragraph (position), start, end, label, text, attrs
+    attributions: list[dict]  # uid, parent (uid or None), attrs
+    parts: list[tuple[str, str, int, str]]  # attribution uid, role, position, span uid
+
+    def items(self) -> dict:
+        """Return the rows as records.layer_items would read them back."""
+        roles: dict[str, dict] = {a["uid"]: {role: [] for role in ROLES}
+                                  for a in self.attributions}
+        for uid, role, _, span in self.parts:
+            roles[uid][role].append(span)
+        known = {a["uid"] for a in self.attributions}
+        return {
+            "spans": [{"id": s["uid"], **{k: s[k] for k in (
+                "paragraph", "start", "end", "text", "label", "attrs")}} for s in self.spans],
+            "events": [],
+            "attributions": [{"id": a["uid"], **roles[a["uid"]], "attrs": a["attrs"],
+                              "parent": a["parent"] if a["parent"] in known else None}
+                             for a in self.attributions],
+        }
 
 
-def store_suggestions(document: Document, suggestions: list[dict]) -> Layer:
-    """Replace the document's suggestion layer with these suggestions (spans, attributions).
+@dataclass(frozen=True)
+class LayerTarget:
+    """What writing a document's suggestion layer needs to know of the document."""
 
-    A few bulk statements, so that the write transaction stays short; the rows are built
-    first, from the suggestions alone (they carry their text).
-    """
+    document_id: int
+    paragraph_ids: dict  # position -> paragraph id
+    codebook_version: int | None
+
+
+def layer_target(document: Document) -> LayerTarget:
+    """Read what write_suggestions needs, so that the write itself reads next to nothing."""
+    project = db.session.get(Project, document.project_id)
+    paragraph_ids = dict(db.session.execute(
+        select(Paragraph.position, Paragraph.id).where(Paragraph.document_id == document.id)
+    ).all())
+    return LayerTarget(document.id, paragraph_ids,
+                       project.codebook.version if project.codebook else None)
+
+
+def suggestion_rows(suggestions: list[dict]) -> SuggestionRows:
+    """Turn suggestions into layer rows: one span per paragraph, offsets and label."""
     spans: dict[tuple, dict] = {}
 
     def span_for(item: dict, label: str, attrs: dict) -> str:
@@ -224,29 +230,54 @@ def store_suggestions(document: Document, suggestions: list[dict]) -> Layer:
                 if part.get("actor_id") is not None:
                     attrs["actor_id"] = part["actor_id"]
                 parts.append((s["id"], role, position, span_for(part, role.upper(), attrs)))
+    return SuggestionRows(list(spans.values()), attributions, parts)
 
-    layer = suggestion_layer(document)
-    paragraph_ids = dict(db.session.execute(
-        select(Paragraph.position, Paragraph.id).where(Paragraph.document_id == document.id)
-    ).all())
-    span_rows = [{**{k: v for k, v in row.items() if k != "paragraph"}, "layer_id": layer.id,
-                  "paragraph_id": paragraph_ids[row["paragraph"]]} for row in spans.values()]
-    span_ids = _insert_returning_ids(Span, span_rows)
+
+def suggestion_layer(target: LayerTarget) -> Layer:
+    """Return the document's suggestion layer, emptied, creating it if needed."""
+    layer = db.session.execute(
+        select(Layer).where(Layer.document_id == target.document_id, Layer.kind == "suggestion",
+                            Layer.user_id.is_(None))
+    ).scalar_one_or_none()
+    if layer is None:
+        layer = Layer(document_id=target.document_id, kind="suggestion", user_id=None, version=0,
+                      codebook_version=target.codebook_version)
+        db.session.add(layer)
+        db.session.flush()
+        return layer
+    attribution_ids = select(Attribution.id).where(Attribution.layer_id == layer.id)
+    db.session.execute(delete(AttributionPart).where(
+        AttributionPart.attribution_id.in_(attribution_ids)))
+    db.session.execute(delete(Attribution).where(Attribution.layer_id == layer.id))
+    db.session.execute(delete(Span).where(Span.layer_id == layer.id))
+    return layer
+
+
+def store_suggestions(document: Document, suggestions: list[dict]) -> Layer:
+    """Replace the document's suggestion layer with these suggestions (spans, attributions)."""
+    return write_suggestions(layer_target(document), suggestion_rows(suggestions))
+
+
+def write_suggestions(target: LayerTarget, rows: SuggestionRows) -> Layer:
+    """Replace a suggestion layer's rows: a few bulk statements, for a short write."""
+    layer = suggestion_layer(target)
+    span_ids = _insert_returning_ids(Span, [
+        {**{k: v for k, v in row.items() if k != "paragraph"}, "layer_id": layer.id,
+         "paragraph_id": target.paragraph_ids[row["paragraph"]]} for row in rows.spans])
     attribution_ids = _insert_returning_ids(Attribution, [
-        {"uid": a["uid"], "layer_id": layer.id, "attrs": a["attrs"]} for a in attributions])
-    if parts:
+        {"uid": a["uid"], "layer_id": layer.id, "attrs": a["attrs"]} for a in rows.attributions])
+    if rows.parts:
         db.session.execute(insert(AttributionPart), [
             {"attribution_id": attribution_ids[uid], "role": role, "position": position,
-             "span_id": span_ids[span_uid]} for uid, role, position, span_uid in parts])
+             "span_id": span_ids[span_uid]} for uid, role, position, span_uid in rows.parts])
     nested = [{"row": attribution_ids[a["uid"]], "parent": attribution_ids[a["parent"]]}
-              for a in attributions if a["parent"] in attribution_ids]
+              for a in rows.attributions if a["parent"] in attribution_ids]
     if nested:
         table = Attribution.__table__
         db.session.execute(update(table).where(table.c.id == bindparam("row"))
                            .values(parent_id=bindparam("parent")), nested)
     layer.version += 1
     db.session.flush()
-    db.session.expire(layer)
     return layer
 
 

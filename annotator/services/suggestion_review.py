@@ -97,10 +97,10 @@ def document_suggestions(document: Document) -> list[dict] | None:
     layer = find_layer(document.id, "suggestion", None)
     if layer is None:
         return None
-    project = db.session.get(Project, document.project_id)
-    if project.codebook is None:
+    book = codebook_of(document)
+    if book is None:
         return []  # nothing could be accepted: no label is valid
-    return suggestion_list(layer_items(layer), project.codebook.content)
+    return suggestion_list(layer_items(layer), book)
 
 
 def decided_ids(document: Document, user: User) -> set[str]:
@@ -118,27 +118,38 @@ def decided_ids(document: Document, user: User) -> set[str]:
 def open_suggestions(document: Document, user: User, from_paragraph: int = 0,
                      page_size: int | None = PAGE_SIZE) -> dict:
     """Return {"computed", "suggestions", "next"}: a page of the document's suggestions that
-    this coder has not decided.
+    this coder has not decided (see open_page)."""
+    found = document_suggestions(document)
+    if found is None:
+        return {"computed": False, "suggestions": [], "next": None}
+    return open_page(found, decided_ids(document, user), from_paragraph, page_size)
+
+
+def open_page(found: list[dict], decided: set[str], from_paragraph: int = 0,
+              page_size: int | None = PAGE_SIZE) -> dict:
+    """Return a page of the suggestions `found` (suggestion_list) that are not `decided`.
 
     A page holds whole paragraphs from `from_paragraph` on (an attribution belongs to its cue's
     paragraph) until it has `page_size` suggestions or more (None: all); `next` is the paragraph
     the next page starts at, None after the last page.
     """
-    found = document_suggestions(document)
-    if found is None:
-        return {"computed": False, "suggestions": [], "next": None}
-    decided = decided_ids(document, user)
-    page, following = [], None
+    page, following, last = [], None, None
     for suggestion in found:
         at = _reading_order(suggestion)[0]
         if at < from_paragraph or suggestion["id"] in decided:
             continue
-        if page_size is not None and len(page) >= page_size and at != page[-1]["_at"]:
+        if page_size is not None and len(page) >= page_size and at != last:
             following = at
             break
-        page.append({**suggestion, "_at": at})
-    return {"computed": True, "suggestions": [{k: v for k, v in s.items() if k != "_at"}
-                                              for s in page], "next": following}
+        page.append(suggestion)
+        last = at
+    return {"computed": True, "suggestions": page, "next": following}
+
+
+def codebook_of(document: Document) -> dict | None:
+    """Return the content of the document's project codebook, None without one."""
+    project = db.session.get(Project, document.project_id)
+    return project.codebook.content if project.codebook is not None else None
 
 
 def record_decisions(document: Document, user: User, payload: object) -> int:

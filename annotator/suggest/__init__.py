@@ -14,11 +14,11 @@ than MAX_SPAN_CHARS (2,000) characters.
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from annotator.suggest.cues import find_cues
-from annotator.suggest.gazetteer import ActorEntry, Gazetteer
-from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS
-from annotator.suggest.pairing import pair_attributions
-from annotator.suggest.quotes import quote_spans, quote_suggestions
+from .cues import find_cues
+from .gazetteer import ActorEntry, Gazetteer
+from .limits import MAX_PER_KIND, MAX_SPAN_CHARS
+from .pairing import pair_attributions
+from .quotes import quote_spans, quote_suggestions
 
 KINDS = ("actor", "cue", "quote", "attribution")
 

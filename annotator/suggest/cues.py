@@ -7,8 +7,8 @@ determiner or a capitalised word ("the report", "United States"), where they are
 
 from collections.abc import Iterable
 
-from annotator.suggest.limits import MAX_PER_KIND
-from annotator.suggest.tokens import Token, token_before, tokenize, tokens_from, words
+from .limits import MAX_PER_KIND
+from .tokens import WORD, Token, token_before, tokenize, tokens_from
 
 CUE_VERBS = (
     "say", "tell", "claim", "deny", "quote", "state", "add", "announce", "report", "insist",
@@ -84,25 +84,29 @@ def find_cues(text: str, paragraph: int = 0, lexicon: dict | None = None,
         longest = max(len(key) for key in lexicon)
         first = frozenset(key[0] for key in lexicon)
     found: list[dict] = []
-    last_word: Token | None = None  # the last word token before the current one
+    last = None  # the last word before the current one (a match: a Token only when needed)
     at = 0
-    for match in words(text):
-        if limit is not None and len(found) >= limit:
-            break
-        word = Token(match.start(), match.end(), match.group())
+    for match in WORD.finditer(text):
         # (Words hold no apostrophes: casefold is their fold.) Skip those inside a found cue.
-        if word.start >= at and word.text.casefold() in first:
+        if match.start() >= at and match.group().casefold() in first:
+            word = Token(match.start(), match.end(), match.group())
             ahead = tokens_from(text, word.start, longest)
             for size in range(len(ahead), 0, -1):
                 key = tuple(t.folded for t in ahead[:size])
-                if key in lexicon and not (
-                        size == 1 and _noun_use(word, token_before(text, word.start, last_word))):
+                if key in lexicon and not (size == 1 and _noun_use(
+                        word, token_before(text, word.start, _token(last)))):
                     found.append(cue_suggestion(text, paragraph, word.start,
                                                 ahead[size - 1].end, lexicon[key]))
                     at = ahead[size - 1].end
                     break
-        last_word = word
+            if limit is not None and len(found) >= limit:
+                break
+        last = match
     return found
+
+
+def _token(match) -> Token | None:
+    return None if match is None else Token(match.start(), match.end(), match.group())
 
 
 def _noun_use(token: Token, before: Token | None) -> bool:

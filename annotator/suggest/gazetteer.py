@@ -9,8 +9,8 @@ must match exactly and a capitalised alias never matches an all-lower-case word 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.suggest.limits import MAX_PER_KIND
-from annotator.suggest.tokens import APOSTROPHES, Token, tokenize, tokens_from, words
+from .limits import MAX_PER_KIND
+from .tokens import APOSTROPHES, WORD, Token, tokenize, tokens_from
 
 ACRONYM_MAX_LETTERS = 5
 _END = ""  # trie key that holds the aliases ending at a node; no token is empty
@@ -59,13 +59,11 @@ class Gazetteer:
         """
         found: list[dict] = []
         at = 0
-        for match in words(text):
+        for match in WORD.finditer(text):
             if match.start() < at:
                 continue  # inside a mention found already
-            if limit is not None and len(found) >= limit:
-                break
             word = match.group()
-            if not (word[0].isalnum() or word[0] == "_") or word.casefold() not in self.root:
+            if word.casefold() not in self.root or not (word[0].isalnum() or word[0] == "_"):
                 continue
             tokens = tokens_from(text, match.start(), self.depth)
             longest = self._longest_at(text, tokens)
@@ -74,6 +72,8 @@ class Gazetteer:
                 found.append(actor_suggestion(text, paragraph, tokens[0].start, tokens[j].end,
                                               alias, entries))
                 at = tokens[j].end
+                if limit is not None and len(found) >= limit:
+                    break
         return found
 
     def _longest_at(self, text: str, tokens: list[Token]):

@@ -19,8 +19,8 @@ words read around a cue are those of its sentence at most PAIRING_WINDOW charact
 
 from bisect import bisect_left, bisect_right
 
-from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS, PAIRING_WINDOW
-from annotator.suggest.tokens import TOKEN, Ranges, Token, sentence_bounds, tokenize_whole
+from .limits import MAX_PER_KIND, MAX_SPAN_CHARS, PAIRING_WINDOW
+from .tokens import TOKEN, Ranges, Token, sentence_bounds, tokenize_whole
 
 PRONOUNS = frozenset("he she they it we i you who".split())
 # Words that may stand between a subject and its cue ("Ukraine also said", "he has said").

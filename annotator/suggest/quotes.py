@@ -11,8 +11,8 @@ paragraph runs to its end: news prints a quotation of several paragraphs without
 import itertools
 import re
 
-from annotator.suggest.limits import MAX_MARKS, MAX_PER_KIND, MAX_SPAN_CHARS
-from annotator.suggest.tokens import fold
+from .limits import MAX_MARKS, MAX_PER_KIND, MAX_SPAN_CHARS
+from .tokens import fold
 
 # opening mark -> the marks that may close it
 CLOSERS = {

@@ -8,7 +8,7 @@ loaded. When none can be used, the functions say why instead of failing.
 from collections.abc import Iterable
 from functools import lru_cache
 
-from annotator.suggest.limits import MAX_PER_KIND, MAX_SPAN_CHARS, SPACY_MAX_CHARS
+from .limits import MAX_PER_KIND, MAX_SPAN_CHARS, SPACY_MAX_CHARS
 
 # spaCy's OntoNotes labels -> ACE entity types of the codebook; NORP ("Ukrainian") is a group.
 LABELS = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "GPE", "NORP": "GPE",

@@ -72,14 +72,6 @@ def _joined(text: str, at: int) -> bool:
     return bool(WORD_CHAR.match(text, at - 1)) and bool(WORD_CHAR.match(text, at))
 
 
-def words(text: str, start: int = 0):
-    """Yield the word tokens of text[start:] as regex matches (symbols are skipped in C)."""
-    match = WORD.search(text, start)
-    while match is not None:
-        yield match
-        match = WORD.search(text, match.end())
-
-
 def tokens_from(text: str, start: int, n: int) -> list[Token]:
     """Return the first n tokens of text[start:]."""
     return [Token(m.start(), m.end(), m.group())

@@ -14,6 +14,7 @@ from annotator.database import sqlite_begin_mode
 from annotator.extensions import db
 from annotator.services import suggesting, suggestion_review
 from annotator.services.annotating import InvalidRequest
+from annotator.suggest import worker
 from annotator.web import access, api
 from annotator.web.errors import json_error
 
@@ -56,21 +57,29 @@ def list_suggestions(document_id: int):
 def make_suggestions(document_id: int):
     """Run the suggester for the document (replacing its suggestions); return the first page.
 
-    The suggesters run outside any transaction (a long document in a worker process); only
-    storing their output writes.
+    The suggesters run outside any transaction (a long document in a child process); the
+    write that stores their output reads nothing but the layer, so it holds SQLite's write
+    lock (or PostgreSQL's row locks) for a few bulk statements only.
     """
-    job = suggesting.suggest_input(access.get_document_or_404(document_id))
+    document = access.get_document_or_404(document_id)
+    job = suggesting.suggest_input(document)
+    target = suggesting.layer_target(document)
+    book = suggestion_review.codebook_of(document)
     db.session.rollback()  # ends the reading transaction: nothing was written
-    suggestions = suggesting.compute_apart(job)
+    try:
+        rows = suggesting.suggestion_rows(suggesting.compute_apart(job))
+    except worker.WorkerFailed as error:
+        return json_error(503, "unavailable", f"No suggestions: {error}.")
     sqlite_begin_mode.set("IMMEDIATE")
     try:
-        suggesting.store_suggestions(access.get_document_or_404(document_id), suggestions)
+        suggesting.write_suggestions(target, rows)
         db.session.commit()
     except IntegrityError:  # someone else's run stored the same rows first (PostgreSQL)
         db.session.rollback()
     sqlite_begin_mode.set("DEFERRED")
-    document = access.get_document_or_404(document_id)
-    return jsonify(suggestion_review.open_suggestions(document, current_user))
+    found = suggestion_review.suggestion_list(rows.items(), book) if book is not None else []
+    decided = suggestion_review.decided_ids(document, current_user)
+    return jsonify(suggestion_review.open_page(found, decided))
 
 
 @bp.post("/documents/<int:document_id>/suggestions/decisions")
