@@ -250,18 +250,33 @@ def agreement_command(project_name: str, as_json: bool, unit: str, average: str)
 @click.argument("project_name")
 @click.option("--no-spacy", is_flag=True, help="Do not use an installed spaCy pipeline.")
 @click.option("--spacy-model", default=None, help="Name of an installed spaCy pipeline.")
-@transactional
+@transactional(readonly=True)
 def suggest_command(project_name: str, no_spacy: bool, spacy_model: str | None) -> None:
     """Compute suggestions (actors, cues, quotations) for every document of a project."""
     from annotator.services.projects import find_project
     from annotator.services.suggesting import suggest_project
 
+    # Suggesting only reads; each document's suggestions are then stored in a short write of
+    # their own, so that coders' saves never wait for the whole run (SQLite's write lock).
     report = suggest_project(find_project(project_name), use_spacy=not no_spacy,
-                             spacy_model=spacy_model)
+                             spacy_model=spacy_model, store=_store_suggestions_now)
     kinds = ", ".join(f"{n} {kind}" for kind, n in report["suggestions"].items())
     click.echo(f"suggestions for {report['documents']} documents: {kinds or 'none'}")
     if report.get("spacy_reason"):
         click.echo(f"spaCy: {report['spacy_reason']}")
+
+
+def _store_suggestions_now(document_id: int, suggestions: list[dict]) -> None:
+    from annotator.models import Document
+    from annotator.services.suggesting import store_suggestions
+
+    db.session.rollback()  # ends the reading transaction: nothing was written
+    sqlite_begin_mode.set("IMMEDIATE")
+    try:
+        store_suggestions(db.session.get(Document, document_id), suggestions)
+        db.session.commit()
+    finally:
+        sqlite_begin_mode.set("DEFERRED")
 
 
 @main.command("score-suggestions")
