@@ -128,7 +128,7 @@ PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("review.read_review", "GET"): (Rule("reviewer", "/api/documents/{doc1}/review"),),
     ("review.post_decision", "POST"): (Rule("reviewer", "/api/documents/{doc1}/review/decisions",
                                             json={"action": "accept_agreed",
-                                                  "gold_version": 0}),),
+                                                  "gold_version": "{gold_version}"}),),
     ("review.post_finish", "POST"): (Rule("reviewer", "/api/documents/{doc1}/review/finish",
                                           ok=(200, 409), json={},
                                           note="409 while assigned coders are not done"),),
