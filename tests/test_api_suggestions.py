@@ -173,3 +173,46 @@ def test_managers_see_acceptance_rates_per_source_counting_each_coders_last_word
 def test_acceptance_rate_is_none_when_nothing_was_decided():
     assert acceptance_rates([]) == {"by_source": {}, "by_kind": {},
                                     "total": {"accepted": 0, "rejected": 0, "rate": None}}
+
+
+def test_suggestions_are_read_in_pages_of_whole_paragraphs(browser, world):
+    from annotator.services.suggestion_review import PAGE_SIZE
+
+    project = db.session.get(Project, world.p1)
+    actor = Actor(project_id=project.id, name="Ukraine", entity_type="GPE")
+    actor.aliases.append(ActorAlias(project_id=project.id, alias="Kyiv", folded="kyiv"))
+    db.session.add(actor)
+    long = make_document(project, "long", ["Kyiv said the talks went on."] * 200).id
+    db.session.commit()
+    coder = browser("coderA")
+
+    first = coder.post(url(long)).get_json()
+    at = [cue_paragraph(s) for s in first["suggestions"]]
+    assert PAGE_SIZE <= len(at) < PAGE_SIZE + 3 and first["next"] == at[-1] + 1
+    second = coder.get(url(long, f"?from_paragraph={first['next']}")).get_json()
+    assert second["next"] is None and min(map(cue_paragraph, second["suggestions"])) == \
+        first["next"]
+    ids = [s["id"] for s in first["suggestions"] + second["suggestions"]]
+    assert len(ids) == len(set(ids)) == 600  # an actor, a cue and an attribution each
+    assert first == coder.get(url(long)).get_json()  # the POST answers with GET's first page
+    for bad in ("-1", "x", "1.5", "9" * 12):
+        answer = coder.get(url(long, f"?from_paragraph={bad}"))
+        assert (answer.status_code, answer.get_json()["field"]) == (422, "from_paragraph")
+
+
+def cue_paragraph(suggestion: dict) -> int:
+    at = [p for p in suggestion["spans"] if p.get("role") == "cue"] or suggestion["spans"]
+    return at[0]["paragraph"]
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["1:13:17:ACTOR"], 7, None])
+def test_a_decision_whose_id_or_decision_is_not_a_string_is_refused(browser, doc, value):
+    coder = browser("coderA")
+    coder.post(url(doc))
+    for decision, field in (({"id": value, "decision": "accepted"}, "decisions[0].id"),
+                            ({"id": "1:13:17:ACTOR", "decision": value},
+                             "decisions[0].decision")):
+        answer = coder.post(url(doc, "/decisions"), {"decisions": [decision]})
+        assert (answer.status_code, answer.get_json()["field"]) == (422, field)
+    assert db.session.execute(select(AuditEntry).where(
+        AuditEntry.target_type == "suggestion")).first() is None

@@ -5,9 +5,12 @@ import json
 import pytest
 from sqlalchemy import select
 
+from annotator.cli import main
+from annotator.database import sqlite_begin_mode
 from annotator.errors import NotFound
 from annotator.extensions import db
 from annotator.models import Actor, ActorAlias, Attribution, Layer, Span
+from annotator.services import suggesting
 from annotator.services.exporting import export_project
 from annotator.services.storing import RecordStore
 from annotator.services.suggesting import (
@@ -169,3 +172,37 @@ def test_score_project_compares_suggestions_with_the_gold_layer(project, documen
     assert 0 < kinds["cues"]["exact"]["precision"] < 1  # other cues were suggested too
     with pytest.raises(NotFound):
         score_project(project, layer="nobody", use_spacy=False)
+
+
+def test_suggest_command_stores_each_document_and_leaves_no_write_open(app, runner, project,
+                                                                        document):
+    make_document(project, "doc-2", ["Moscow said the talks had failed completely."])
+    db.session.commit()
+    stored = []
+    original = suggesting.store_suggestions
+
+    def store(document, suggestions):
+        # Each document is stored in a write of its own, begun for it (SQLite: IMMEDIATE).
+        stored.append((document.external_id, sqlite_begin_mode.get()))
+        return original(document, suggestions)
+
+    suggesting.store_suggestions = store
+    try:
+        result = runner.invoke(main, ["suggest", "Swaps", "--no-spacy"])
+    finally:
+        suggesting.store_suggestions = original
+    assert result.exit_code == 0, result.output
+    assert "suggestions for 2 documents" in result.output
+    assert stored == [("doc-1", "IMMEDIATE"), ("doc-2", "IMMEDIATE")]
+    db.session.rollback()
+    assert len(db.session.execute(select(Layer).where(Layer.kind == "suggestion")).all()) == 2
+
+
+def test_a_long_document_is_suggested_in_a_child_process_with_the_same_result(project):
+    paragraphs = ((0, "“We continue to take our people home,” Zelensky said. " * 1500),
+                  (1, "According to Kyiv, Moscow claimed the remains were Ukrainian."))
+    job = suggesting.SuggestInput(paragraphs, suggesting.project_entries(project))
+    assert job.size > suggesting.INLINE_CHARS
+    apart = suggesting.compute_apart(job)
+    assert apart == json.loads(json.dumps(suggesting.compute(job)))
+    assert {s["kind"] for s in apart} == {"actor", "cue", "quote", "attribution"}
