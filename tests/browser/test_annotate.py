@@ -79,19 +79,22 @@ def test_nested_spans_event_and_nested_attribution_by_keyboard_survive_reload(pa
     press(page, "ArrowRight", "Control+Shift+ArrowRight", "e")
     assert focused_label(page) == "EVENT: exchanged"
 
-    # n: a new event on the focused trigger; type, mode, then two arguments chosen from lists.
+    # n: a new event on the focused trigger, open for pointing; F2 to its type and mode, F2 back,
+    # then the two actors: each focused and linked with its role's key.
     press(page, "n")
-    event_type = page.locator('[data-fk="ev-type"]')
-    assert event_type.evaluate("el => el === document.activeElement")
-    event_type.select_option("RETREAT")
+    expect(page.locator('.sp-start[aria-label="EVENT: exchanged"]')).to_be_focused()
+    press(page, "F2")
+    event_type = page.get_by_role("combobox", name="Event type")
+    expect(event_type).to_be_focused()
+    press(page, "Control+a", "r", "e", "t", "Enter")
+    expect(event_type).to_have_value("RETREAT")
     page.locator('[data-fk="ev-mode"]').select_option("release")
-    for actor in ("Ukraine", "Russia"):
-        page.locator('[data-fk="ev-arg-role"]').select_option("actor")
-        page.locator('[data-fk="ev-arg-span"]').select_option(span_id(page, f"ACTOR: {actor}"))
-        page.locator('[data-fk="ev-arg-add"]').focus()
-        press(page, "Enter")
+    press(page, "F2")
+    expect(page.locator('.sp-start[aria-label="EVENT: exchanged"]')).to_be_focused()
+    press(page, "Shift+Tab", "a", "Shift+Tab", "a")
 
     # Paragraph 2: the outer attribution's parts, then a SOURCE nested inside its CONTENT.
+    press(page, "Escape")  # the event is done: close it
     page.locator('.ptext[data-paragraph="1"]').focus()
     press(page, "Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight", "c")
     press(page, "ArrowRight", "Control+Shift+ArrowRight", "s")
@@ -104,28 +107,23 @@ def test_nested_spans_event_and_nested_attribution_by_keyboard_survive_reload(pa
     press(page, "ArrowRight", *["Control+Shift+ArrowRight"] * 7, "q")
     assert focused_label(page) == "CONTENT: the remains were those of Ukrainian citizens"
 
-    # r on a focused CUE: a new attribution; its source and content come from lists.
+    # r on a focused CUE: a new attribution; its source and content are pointed at, each
+    # focused and linked with its role's key.
     page.locator('.ptext[data-paragraph="1"]').focus()
     press(page, "Tab")
     assert focused_label(page) == "CUE: According to"
     press(page, "r")
-    outer_content = span_id(page, f"CONTENT: {CLAIM}")
-    page.locator('[data-fk="at-pick-source"]').select_option(span_id(page, "SOURCE: Kyiv"))
-    page.locator('[data-fk="at-add-source"]').focus()
-    press(page, "Enter")
-    page.locator('[data-fk="at-pick-content"]').select_option(outer_content)
-    page.locator('[data-fk="at-add-content"]').focus()
-    press(page, "Enter")
+    page.locator('.sp-start[aria-label="SOURCE: Kyiv"]').focus()
+    press(page, "s")
+    page.locator(f'.sp-start[aria-label="CONTENT: {CLAIM}"]').focus()
+    press(page, "q")
 
     page.locator('.sp-start[aria-label="CUE: claimed"]').focus()
     press(page, "r")
-    page.locator('[data-fk="at-pick-source"]').select_option(span_id(page, "SOURCE: Moscow"))
-    page.locator('[data-fk="at-add-source"]').focus()
-    press(page, "Enter")
-    page.locator('[data-fk="at-pick-content"]').select_option(
-        span_id(page, "CONTENT: the remains were those of Ukrainian citizens"))
-    page.locator('[data-fk="at-add-content"]').focus()
-    press(page, "Enter")
+    page.locator('.sp-start[aria-label="SOURCE: Moscow"]').focus()
+    press(page, "s")
+    page.locator('.sp-start[aria-label="CONTENT: the remains were those of Ukrainian citizens"]').focus()
+    press(page, "q")
     page.locator('[data-fk="at-parent"]').select_option(index=1)  # A1, the only other one
 
     wait_saved(page)

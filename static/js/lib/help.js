@@ -12,7 +12,7 @@ export const COMMANDS = [
   ["Ctrl+Shift+→ / Ctrl+Shift+←", "extend the selection to the end of the next word / back a word"],
   ["Home / End", "caret to the paragraph's start / end (add Shift to select)"],
   ["Enter (on a span)", "edit the span: label, attributes, actor"],
-  ["n (on a selection or a span)", "new event with it as trigger (a new EVENT span from a selection); the event opens for pointing"],
+  ["n (on a selection or a span)", "new event with this span as trigger (from a selection, a new EVENT span); it opens for pointing"],
   ["r (on a selection or a span)", "new attribution with it as cue (a new CUE span from a selection; a SOURCE or CONTENT span takes that part)"],
   ["s / c / q, 1-6 (a frame open)", "fill a role: on a selection, a new span in that role; on a focused span, link it; else click a span or select text next"],
   ["a / l / t (an event open)", "the actor, location or time argument, as above"],
