@@ -4,6 +4,7 @@ different items; only the same item changed on both sides asks. What is stored i
 through the API.
 """
 
+import copy
 from types import SimpleNamespace
 
 import pytest
@@ -116,3 +117,74 @@ def test_the_same_span_changed_in_two_tabs_asks_and_overwrites_nothing(new_page,
     data = layer(first, doc.document)
     assert span_labels(data) == [("Ukraine", "LOCATION")]
     assert data["layer"]["version"] == 2
+
+
+# lib/conflict.js decides what is a true conflict; each case: the layer both sides started
+# from, what was saved elsewhere, this page's unsaved changes, and the clashes expected.
+SPAN = {"paragraph": 0, "start": 0, "end": 7, "label": "ACTOR", "attrs": {}}
+BASE = {
+    "spans": [{"id": "u", **SPAN}, {"id": "r", **SPAN, "start": 12, "end": 18},
+              {"id": "x", **SPAN, "start": 19, "end": 28, "label": "EVENT"}],
+    "events": [{"id": "e", "trigger": "x", "type": "RETREAT", "attrs": {},
+                "arguments": [{"role": "actor", "span": "u"}]}],
+    "attributions": [],
+}
+RELABEL_U = {"op": "update_span", "id": "u", "label": "LOCATION", "attrs": {}}
+CASES = [
+    # Different items on each side: no clash.
+    ("other span relabelled", [("update_span", "r", "LOCATION")], [RELABEL_U], []),
+    ("span added elsewhere, event changed here",
+     [("add_span", "k", 30)], [{"op": "update_event", "id": "e", "type": "ASSAULT"}], []),
+    ("argument added here on a span relabelled elsewhere",
+     [("update_span", "r", "LOCATION")],
+     [{"op": "update_event", "id": "e", "arguments": [{"role": "actor", "span": "u"},
+                                                      {"role": "actor", "span": "r"}]}], []),
+    # The same item on both sides, or a change that needs what the other side deleted.
+    ("same span relabelled", [("update_span", "u", "TIME")], [RELABEL_U],
+     [["spans", "u", "changed both here and elsewhere"]]),
+    ("span deleted elsewhere, relabelled here", [("delete_span", "u", None)], [RELABEL_U],
+     [["spans", "u", "changed both here and elsewhere"]]),
+    ("argument here on a span deleted elsewhere", [("delete_span", "r", None)],
+     [{"op": "update_event", "id": "e", "arguments": [{"role": "actor", "span": "r"}]}],
+     [["spans", "r", "deleted elsewhere"]]),
+    ("span deleted here is an argument of an event changed elsewhere",
+     [("update_event", "e", "ASSAULT")], [{"op": "delete_span", "id": "u"}],
+     [["events", "e", "changed elsewhere, and uses a span deleted here"]]),
+    ("the same text marked on both sides", [("add_span", "k", 30)],
+     [{"op": "add_span", "span": {"id": "mine", **SPAN, "start": 30, "end": 37}}],
+     [["spans", "k", "marked both here and elsewhere"]]),
+]
+
+CLASHES = """async ([before, saved, ops]) => {
+  const { clashes } = await import('/static/js/lib/conflict.js');
+  const { fromLayer } = await import('/static/js/lib/model.js');
+  return clashes(fromLayer(before), fromLayer(saved), ops).map((c) => [c.kind, c.id, c.why]);
+}"""
+
+
+def saved_version(change: tuple) -> dict:
+    """BASE with one change made elsewhere."""
+    verb, uid, value = change
+    layer = copy.deepcopy(BASE)
+    spans = {s["id"]: s for s in layer["spans"]}
+    if verb == "update_span":
+        spans[uid]["label"] = value
+    elif verb == "delete_span":
+        layer["spans"] = [s for s in layer["spans"] if s["id"] != uid]
+        layer["events"] = [{**e, "arguments": [a for a in e["arguments"] if a["span"] != uid]}
+                           for e in layer["events"] if e["trigger"] != uid]
+    elif verb == "add_span":
+        layer["spans"].append({"id": uid, **SPAN, "start": value, "end": value + 7})
+    elif verb == "update_event":
+        layer["events"][0]["type"] = value
+    return layer
+
+
+def test_only_the_same_item_changed_on_both_sides_is_a_conflict(page):
+    page.goto("/auth/login")  # the app's origin, to import its modules
+    for name, elsewhere, ops, expected in CASES:
+        saved = BASE
+        for change in elsewhere:
+            saved = saved_version(change)
+        found = page.evaluate(CLASHES, [BASE, saved, ops])
+        assert found == expected, name
