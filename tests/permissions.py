@@ -38,8 +38,6 @@ CHANGE = {"change_id": "walk-{role}", "base_version": "{own_version}", "changes"
                                 "label": "ACTOR"}}]}
 GOLD_CHANGE = {**CHANGE, "base_version": "{gold_version}"}
 NOT_ASSIGNED = {"reviewer": 403, "manager": 403, "admin": 403}
-# The accounts area needs no project: a coder of another project is refused like any coder.
-ACCOUNTS = {"nonmember": 403}
 NEW_PASSWORD = {"password": "walk password {role}", "confirm": "walk password {role}"}
 
 PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
@@ -57,24 +55,24 @@ PERMISSIONS: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("accounts.own_revoke_token", "POST"): (
         Rule("user", "/account/tokens/revoke", ok=(302,), form={"token": "0"},
              note="one's own tokens only"),),
-    ("accounts.index", "GET"): (Rule("manager", "/accounts", others=ACCOUNTS,
+    ("accounts.index", "GET"): (Rule("manager", "/accounts", below=404,
                                      note="site admins, and managers of any project"),),
     ("accounts.create", "POST"): (
-        Rule("manager", "/accounts", ok=(302,), others=ACCOUNTS,
+        Rule("manager", "/accounts", ok=(302,), below=404,
              form={"username": "walk-{role}", **NEW_PASSWORD}),),
     ("accounts.account", "GET"): (
-        Rule("manager", "/accounts/{coderA}", others=ACCOUNTS,
+        Rule("manager", "/accounts/{coderA}", below=404,
              note="managers: accounts that are only in projects they manage"),),
     ("accounts.set_active", "POST"): (
-        Rule("manager", "/accounts/{coderA}/active", ok=(302,), others=ACCOUNTS,
+        Rule("manager", "/accounts/{coderA}/active", ok=(302,), below=404,
              form={"active": "no"}, note="deactivate"),
-        Rule("manager", "/accounts/{coderA}/active", ok=(302,), others=ACCOUNTS,
+        Rule("manager", "/accounts/{coderA}/active", ok=(302,), below=404,
              form={"active": "yes"}, note="activate")),
     ("accounts.reset_password", "POST"): (
-        Rule("manager", "/accounts/{coderA}/password", ok=(302,), others=ACCOUNTS,
+        Rule("manager", "/accounts/{coderA}/password", ok=(302,), below=404,
              form=NEW_PASSWORD),),
     ("accounts.revoke_token", "POST"): (
-        Rule("manager", "/accounts/{coderA}/tokens/revoke", ok=(302,), others=ACCOUNTS,
+        Rule("manager", "/accounts/{coderA}/tokens/revoke", ok=(302,), below=404,
              form={"token": "0"}),),
     ("projects.index", "GET"): (Rule("user", "/"),),
     ("projects.project", "GET"): (Rule("coder", "/projects/{p1}"),),

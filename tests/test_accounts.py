@@ -179,7 +179,7 @@ def test_a_manager_manages_only_accounts_that_work_only_in_projects_they_manage(
     assert manager.get(f"/accounts/{world.users['coderA']}").status_code == 404
     assert browser("coderA").get("/").status_code == 200
     # Coders and reviewers manage nobody.
-    assert browser("reviewerR").get("/accounts").status_code == 403
+    assert browser("reviewerR").get("/accounts").status_code == 404
 
 
 def _project(project_id: int):

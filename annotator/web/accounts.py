@@ -2,7 +2,7 @@
 they manage (create, deactivate, activate, reset a password, revoke tokens).
 
 Who may manage whom is decided by services/accounts.py. An account a manager may not manage is
-answered 404 like a missing one; the whole /accounts area is 403 for users who manage nothing.
+answered 404 like a missing one, and so is the whole /accounts area for users who manage nothing.
 Each action is a POST with the CSRF token that commits once, then redirects with a message; only
 issuing a token answers with a page, the one place its secret is ever shown.
 """
@@ -129,15 +129,16 @@ def _token_of(user: User, form: RevokeTokenForm) -> ApiToken | None:
 # -- the accounts an admin or manager manages ------------------------------------------------
 
 def _require_account_manager() -> None:
-    """:raise: 403 for users who are neither a site admin nor a manager of any project."""
+    """:raise: 404 for users who are neither a site admin nor a manager of any project (to
+        them the accounts area does not exist)."""
     if not accounts.is_account_manager(current_user):
-        abort(403)
+        abort(404)
 
 
 def _managed_user_or_404(user_id: int) -> User:
     """Return an account the current user may manage.
 
-    :raise: 403 as _require_account_manager, 404 for accounts they may not manage or that do
+    :raise: 404 as _require_account_manager, and for accounts they may not manage or that do
         not exist (one's own account is managed on /account).
     """
     _require_account_manager()
