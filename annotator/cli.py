@@ -22,7 +22,39 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+class _Group(FlaskGroup):
+    """The command group; every failure of a command ends in one line on stderr (SPEC)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("ANNOTATOR_TRACEBACK"):
+                raise
+            raise click.ClickException(_one_line(error)) from None
+
+
+def _one_line(error: Exception) -> str:
+    """Say what went wrong in one line: a file the system refused, the database, or a bug."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(error, OSError) and error.filename is not None:
+        text = f"{error.filename}: {error.strerror or error}"
+    elif isinstance(error, DBAPIError):
+        text = f"database error: {error.orig}"
+    elif isinstance(error, SQLAlchemyError):
+        text = f"database error: {error}"
+    elif isinstance(error, OSError):
+        text = str(error)
+    else:
+        text = (f"unexpected error ({type(error).__name__}: {error}); "
+                "set ANNOTATOR_TRACEBACK=1 to see where")
+    return " ".join(text.split())
+
+
+@click.group(cls=_Group, create_app=_create_app, add_default_commands=False,
              add_version_option=False, load_dotenv=False)
 @click.option("--db", "database_url", metavar="URL",
               help="SQLAlchemy database URL (default: ANNOTATOR_DATABASE_URL, else SQLite in "

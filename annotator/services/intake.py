@@ -141,4 +141,5 @@ def _annotated_records(paths: list[Path], fmt: str, options: dict | None = None)
 
 def _refuse_empty(path: Path, empty: bool) -> None:
     if empty:
-        raise InputError("the file holds no documents (it is empty)", file=path.name)
+        what = "folder" if path.is_dir() else "file"
+        raise InputError(f"the {what} holds no documents (it is empty)", file=path.name)
