@@ -71,9 +71,20 @@ def may_manage(actor: User | None, user: User) -> bool:
 
 
 def manageable_users(actor: User) -> list[User]:
-    """Return the accounts `actor` may manage, by name (every account for admins)."""
-    users = db.session.execute(select(User).order_by(User.username)).scalars()
-    return [user for user in users if may_manage(actor, user)]
+    """Return the accounts `actor` may manage, by name, in two queries (as `may_manage` says)."""
+    query = select(User).where(User.id != actor.id).order_by(User.username)
+    if actor.is_admin:
+        return list(db.session.execute(query).scalars())
+    managed = managed_project_ids(actor)
+    if not managed:
+        return []
+    roles: dict[int, list[tuple[int, str]]] = {}
+    for user_id, project_id, role in db.session.execute(
+            select(Membership.user_id, Membership.project_id, Membership.role)):
+        roles.setdefault(user_id, []).append((project_id, role))
+    return [user for user in db.session.execute(query.where(User.is_admin.is_(False))).scalars()
+            if all(project_id in managed and role != "manager"
+                   for project_id, role in roles.get(user.id, []))]
 
 
 def _require(actor: User | None, user: User) -> None:
