@@ -7,7 +7,7 @@ import { Api, Outbox } from "./lib/api.js";
 import { attributionsPanel } from "./lib/attributions-panel.js";
 import { caretKey, hideCaret } from "./lib/caret.js";
 import { fill, h, isTyping, rebuild } from "./lib/dom.js";
-import { eventsPanel } from "./lib/events-panel.js";
+import { editorsReady, eventsPanel } from "./lib/events-panel.js";
 import { frameMarks } from "./lib/frames.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
 import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
@@ -505,10 +505,12 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   const active = document.activeElement;
   if (!active?.closest?.(".side")) {
-    const editor = $(frame ? `${frame.kind}s-panel` : "span-panel");
-    const target = editor.querySelector(".editor :is(input, select, button, summary)") || editor.querySelector("button, select, input");
-    target?.focus();
-    return say(target ? "In the panel: F2 goes back to the text." : "");
+    return editorsReady().then(() => {
+      const editor = $(frame ? `${frame.kind}s-panel` : "span-panel");
+      const target = editor.querySelector(".editor :is(input, select, button, summary)") || editor.querySelector("button, select, input");
+      target?.focus();
+      say(target ? "In the panel: F2 goes back to the text." : "");
+    });
   }
   const back = lastInText?.isConnected ? lastInText
     : document.querySelector(`.sp-start[data-span-id="${CSS.escape(ctx.selected.span || "")}"]`) || texts.values().next().value;

@@ -1,7 +1,9 @@
 // Linking an ACTOR span to the project's canonical actor: a type-ahead combobox over
 // GET /api/projects/<id>/actors?q=..., and "propose new actor" when the registry lacks it.
 
-import { h } from "./dom.js";
+import { extraStyles, h } from "./dom.js";
+
+extraStyles(); // css/annotate-tools.css
 
 const names = new Map(); // actor id -> "Name (GPE, UKR, GOV)", from answers seen on this page
 

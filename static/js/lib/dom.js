@@ -73,3 +73,9 @@ export function hover(highlight, ids) {
   const off = () => highlight(ids, false);
   return { onmouseenter: on, onmouseleave: off, onfocus: on, onblur: off };
 }
+
+/** Add the style sheet of the parts loaded on demand (css/annotate-tools.css), once. */
+export function extraStyles() {
+  if (document.getElementById("tools-css")) return;
+  document.head.append(h("link", { id: "tools-css", rel: "stylesheet", href: new URL("../../css/annotate-tools.css", import.meta.url) }));
+}

@@ -7,6 +7,9 @@ import { frameNames } from "./frames.js";
 let editors = null; // lib/frame-editor.js, once loaded
 let loading = null;
 
+/** Resolves once lib/frame-editor.js is there (and the panels drawn with it). */
+export const editorsReady = () => loading || Promise.resolve();
+
 /** The editor of `kind` for `item` (a placeholder until lib/frame-editor.js is there). */
 export function editorFor(ctx, kind, item, names) {
   if (editors) return editors[`${kind}Editor`](ctx, item, names);

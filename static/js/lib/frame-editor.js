@@ -4,9 +4,11 @@
 // retries never merge half-edits.
 
 import { choiceField, withAttr } from "./attr-fields.js";
-import { field, h, hover, select } from "./dom.js";
+import { extraStyles, field, h, hover, select } from "./dom.js";
 import { atSummary } from "./attributions-panel.js";
 import { spanName } from "./render.js";
+
+extraStyles(); // css/annotate-tools.css
 
 /** Ids of `id` and every attribution nested below it (to keep the parent select acyclic). */
 function descendants(state, id) {

@@ -1,7 +1,9 @@
 // The "?" overlay that lists the keyboard shortcuts (lib/shortcuts.js handles them), loaded the
 // first time it is opened.
 
-import { h } from "./dom.js";
+import { extraStyles, h } from "./dom.js";
+
+extraStyles(); // css/annotate-tools.css
 
 /** Fixed keys, as shown in the overlay: [keys, what they do]. */
 export const COMMANDS = [

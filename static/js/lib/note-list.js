@@ -1,7 +1,9 @@
 // The notes of one paragraph, loaded when the coder first opens them (lib/notes.js has the
 // button). Notes are saved at once (they are not layer changes, so not queued).
 
-import { h, select } from "./dom.js";
+import { extraStyles, h, select } from "./dom.js";
+
+extraStyles(); // css/annotate-tools.css
 
 const FLAGS = ["off topic", "garbled text", "duplicate", "not news", "unclear"];
 const listOf = (data) => (Array.isArray(data) ? data : data?.notes || []);

@@ -1,13 +1,15 @@
 // Building a frame by pointing. With a frame open, a role is filled by a key or a button and a
 // span: a fresh selection (made into a span with the role's label and linked in one change) or
-// a click on an existing span. The bar above the text shows the open frame, its roles and what
-// the tool proposes; proposals are linked only when the coder accepts them (y). Loaded when a
-// frame is first opened.
+// a click on an existing span. The bar beside the text shows the open frame, its roles and what
+// the tool proposes; proposals are linked only when the coder accepts them (y). Loaded once the
+// coder works in the text.
 
-import { h } from "./dom.js";
+import { extraStyles, h } from "./dom.js";
 import { frameNames, partsOf, rolesOf } from "./frames.js";
 import { newId } from "./model.js";
 import { cpToUtf16 } from "./offsets.js";
+
+extraStyles(); // css/annotate-tools.css
 
 const inside = (s, o) => s && o && s.paragraph === o.paragraph && o.start <= s.start && s.end <= o.end;
 

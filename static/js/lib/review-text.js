@@ -74,8 +74,11 @@ export function drawMarks(el, text, marks, flags, everyone, colour) {
   const units = marks.map((m) => ({ ...m, id: m.key, u0: cpToUtf16(text, m.start), u1: cpToUtf16(text, m.end) }));
   const level = levels(units.map((m) => ({ id: m.id, start: m.u0, end: m.u1 })));
   const flagAt = new Map();
+  const points = [...text].length;
   for (const f of flags) {
-    const u = Math.min(cpToUtf16(text, f.start), Math.max(text.length - 1, 0));
+    // A disagreement over several paragraphs may start in another one: flag it at the start.
+    const cp = f.start >= 0 && f.start < points ? f.start : 0;
+    const u = Math.min(cpToUtf16(text, cp), Math.max(text.length - 1, 0));
     flagAt.set(u, [...(flagAt.get(u) || []), f.n]);
   }
   const cuts = [...new Set([0, text.length, ...flagAt.keys(), ...units.flatMap((m) => [m.u0, m.u1])])]
