@@ -100,6 +100,9 @@ def coder_record(document: Document, name: str) -> dict:
     attributions = [{"id": uid, "source": [s], "cue": [c], "content": [q],
                      "parent": None if bob else parent, "attrs": {}}
                     for uid, s, c, q, parent in ATTRIBUTIONS]
+    if not bob:  # one attribution whose parts lie in two paragraphs, and only alice's
+        attributions.append({"id": "atx", "source": ["s2"], "cue": ["c2"], "content": ["q3"],
+                             "parent": None, "attrs": {}})
     return {"id": document.external_id, "layer": name,
             "paragraphs": [{"index": p.position, "text": p.text, "boilerplate": p.boilerplate}
                            for p in document.paragraphs],
@@ -157,9 +160,11 @@ def test_review_page_draws_the_coders_spans_in_the_text_within_three_screens(pag
     expect(week).to_have_class("rv-mark lvl-0 rv-partial rv-end rv-start")
     assert week.get_attribute("data-tag") == "TIME #1"
 
-    # Each disagreement is a card beside its paragraph, flagged at its place in the text.
+    # Each disagreement is a card beside its paragraph, flagged at its place in the text (one
+    # of them, alice's attribution across two paragraphs, beside the first).
     cards = page.locator(".rv-para .rv-conflict")
-    expect(cards).to_have_count(12)
+    expect(cards).to_have_count(13)
+    expect(page.locator("#announce")).to_be_empty()  # every span fitted its paragraph
     for i in range(cards.count()):
         card = cards.nth(i)
         n = card.get_attribute("data-flag")
