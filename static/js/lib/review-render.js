@@ -118,7 +118,7 @@ function agreedBlock(p, agreed, ctx) {
 
 /** «text», cut shorter than in the full descriptions (those are in the items' labels). */
 const short = (ref, n = 28) => `«${ref.text.length > n ? `${ref.text.slice(0, n)}…` : ref.text}»`;
-const parts = (refs) => (refs || []).map((r) => short(r)).join(" + ") || "–";
+const parts = (refs, n = 28) => (refs || []).map((r) => short(r, n)).join(" + ") || "–";
 
 /** A short line for an item: chips and version rows must stay one or two lines high. */
 function shortText(kind, item, withArguments = false) {
@@ -127,7 +127,7 @@ function shortText(kind, item, withArguments = false) {
     const head = `${item.type}${item.attrs?.mode ? `/${item.attrs.mode}` : ""} ${item.trigger ? short(item.trigger) : "(no trigger)"}`;
     return withArguments ? `${head}: ${(item.arguments || []).map((a) => `${a.role} ${short(a.span, 18)}`).join(", ") || "no arguments"}` : head;
   }
-  return `${parts(item.source)} → ${parts(item.cue)}${withArguments ? ` → ${parts(item.content)}${item.parent ? " (nested)" : ""}` : ""}`;
+  return `${parts(item.source)} → ${parts(item.cue)}${withArguments ? ` → ${parts(item.content, 20)}${item.parent ? " (nested)" : ""}` : ""}`;
 }
 
 function showBar(bar, kind, item, ctx) {
@@ -151,7 +151,8 @@ function conflictItem(kind, conflict, p, n, ctx) {
       : h("span", { class: "hint", text: "(marked nothing here)" }),
     h("button", { type: "button", class: "rv-button", "aria-keyshortcuts": String(i + 1), onclick: () => ctx.choose(conflict, i) },
       `Use ${v.coder}'s version `, h("kbd", { text: String(i + 1) }))));
-  const where = conflict.paragraph === p.index ? short({ text: sliceCp(p.text, conflict.start, conflict.end) }, 40) : "";
+  const where = conflict.paragraph === p.index
+    ? short({ text: sliceCp(p.text, conflict.start, conflict.end) }, kind === "span" ? 40 : 24) : "";
   return h("li", {
     class: "rv-item rv-conflict", tabindex: 0, "data-id": conflict.id, "data-kind": kind, "data-state": conflict.state,
     "data-flag": n, "data-keys": keysIn(p.index, kind, conflict.versions.flatMap((v) => v.items)),
