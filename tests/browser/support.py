@@ -176,7 +176,7 @@ def frames_by_text(layer: dict) -> dict:
         "events": sorted((text[e["trigger"]], e["type"], sorted((a["role"], text[a["span"]])
                                                              for a in e["arguments"]))
                          for e in layer["events"]),
-        "attributions": sorted((tuple(text[i] for i in a["source"]), tuple(text[i] for i in a["cue"]),
-                                tuple(text[i] for i in a["content"]), names.get(a["parent"]))
-                               for a in layer["attributions"]),
+        "attributions": sorted(
+            (*(tuple(text[i] for i in a[r]) for r in ("source", "cue", "content")),
+             names.get(a["parent"])) for a in layer["attributions"]),
     }

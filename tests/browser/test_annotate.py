@@ -23,7 +23,6 @@ from tests.browser.support import (
     press,
     selected_text,
     sign_in,
-    span_id,
     span_of,
     stored,
     wait_saved,
@@ -122,7 +121,8 @@ def test_nested_spans_event_and_nested_attribution_by_keyboard_survive_reload(pa
     press(page, "r")
     page.locator('.sp-start[aria-label="SOURCE: Moscow"]').focus()
     press(page, "s")
-    page.locator('.sp-start[aria-label="CONTENT: the remains were those of Ukrainian citizens"]').focus()
+    inner = "the remains were those of Ukrainian citizens"
+    page.locator(f'.sp-start[aria-label="CONTENT: {inner}"]').focus()
     press(page, "q")
     page.locator('[data-fk="at-parent"]').select_option(index=1)  # A1, the only other one
 

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from annotator.extensions import db
-from annotator.models import Layer
 from annotator.services import annotating
 from tests.browser.support import (
     CLAIM,
@@ -31,7 +30,7 @@ WAR = "Ukraine and Russia exchanged prisoners of war"
 
 
 def seed(user, document, paragraphs, spans, events=(), attributions=()):
-    """Give the user's layer spans [(id, paragraph, text, label)] and frames before the page opens."""
+    """Give the user's layer spans [(id, paragraph, text, label)] and frames, before the page."""
     layer = annotating.create_layer(document, "coder", user)
     changes = []
     for uid, index, text, label in spans:
@@ -101,8 +100,8 @@ def test_attribution_from_three_fresh_selections_takes_six_actions(page, make_do
         ("said", "CUE")]
     # The frame is drawn on its parts: a chip on the source and cue, brackets round the content.
     text = page.locator('.ptext[data-paragraph="0"]')
-    expect(text.locator('.sp-start[data-label="SOURCE"][aria-label="SOURCE: Zelensky"] .fm')).to_have_attribute(
-        "data-t", "A1·src")
+    source = text.locator('.sp-start[data-label="SOURCE"][aria-label="SOURCE: Zelensky"] .fm')
+    expect(source).to_have_attribute("data-t", "A1·src")
     expect(text.locator('.sp-start[data-label="CUE"] .fm')).to_have_attribute("data-t", "A1·cue")
     expect(text.locator(".fm.open")).to_have_attribute("data-t", "A1[")
     expect(text.locator(".fm.close")).to_have_attribute("data-t", "]A1")
@@ -139,8 +138,9 @@ def test_event_with_trigger_and_two_fresh_arguments_takes_six_actions(page, make
         ("said", "CONSULT", [("actor", "Zelensky")]),
     ]
     text = page.locator('.ptext[data-paragraph="0"]')
-    expect(text.locator('.sp-start[aria-label="EVENT: exchanged"] .fm')).to_have_attribute("data-t", "E2")
-    expect(text.locator('.sp-start[aria-label="ACTOR: Russia"] .fm')).to_have_attribute("data-t", "E2·actor")
+    mark = '.sp-start[aria-label="{}"] .fm'
+    expect(text.locator(mark.format("EVENT: exchanged"))).to_have_attribute("data-t", "E2")
+    expect(text.locator(mark.format("ACTOR: Russia"))).to_have_attribute("data-t", "E2·actor")
     # The open frame's parts are highlighted together, and only they.
     highlighted = text.locator(".sp-start.on").evaluate_all(
         "els => els.map((e) => e.getAttribute('aria-label')).sort()")
@@ -269,7 +269,8 @@ def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
     wait_saved(page)
     version = layer_json(page, doc.document)["layer"]["version"]
     act.press("Control+a", "a", "s")
-    expect(page.get_by_role("listbox", name="Event type").get_by_role("option")).to_have_text(["ASSAULT"])
+    options = page.get_by_role("listbox", name="Event type").get_by_role("option")
+    expect(options).to_have_text(["ASSAULT"])
     wait_saved(page)
     assert layer_json(page, doc.document)["layer"]["version"] == version  # typing saves nothing
     act.press("Enter")
@@ -298,7 +299,8 @@ def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
     act.press("Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight", "r")
     act.press("ArrowRight", "Control+Shift+ArrowRight", "s")
     act.press("ArrowRight", *["Control+Shift+ArrowRight"] * 9, "q")
-    act.press("ArrowLeft", "Control+ArrowRight", "Control+ArrowRight", "Control+Shift+ArrowRight", "r")
+    act.press("ArrowLeft", "Control+ArrowRight", "Control+ArrowRight")
+    act.press("Control+Shift+ArrowRight", "r")
     act.press("ArrowLeft", "Control+ArrowLeft", "Control+Shift+ArrowRight", "s")
     expect(bar(page)).to_contain_text("nest A2 inside A1")
     act.press("y")
@@ -307,9 +309,97 @@ def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
     layer = layer_json(page, doc.document)
     span_texts_fit(layer)
     frames = frames_by_text(layer)
-    assert frames["events"] == [("exchanged", "ASSAULT", [("actor", "Russia"), ("actor", "Ukraine")])]
+    assert frames["events"] == [
+        ("exchanged", "ASSAULT", [("actor", "Russia"), ("actor", "Ukraine")])]
     assert [e["attrs"] for e in layer["events"]] == [{"context": chosen}]
     assert frames["attributions"] == [
         (("Kyiv",), ("According to",), (CLAIM,), None),
         (("Moscow",), ("claimed",), (INNER,), "According to"),
     ]
+
+
+WORDS = ("Officials from Kyiv said Moscow shelled Kharkiv while envoys of Ankara met negotiators "
+         "near Istanbul and Washington urged restraint as Brussels announced sanctions upon Minsk "
+         "after Warsaw reported drones over").split()
+
+
+def test_thirty_spans_and_ten_frames_in_a_paragraph_stay_readable(page, app):
+    user = make_user("coder1")
+    project = make_project()
+    add_member(project, user)
+    text = " ".join(WORDS)
+    document = make_document(project, "dense", [text])
+    starts = [sum(len(w) + 1 for w in WORDS[:i]) for i in range(len(WORDS))]
+    labels = ["EVENT", "ACTOR", "ACTOR"]
+    changes = [{"op": "add_span", "span": {"id": f"s{i}", "paragraph": 0, "start": start,
+                                           "end": start + len(word), "label": labels[i % 3],
+                                           "attrs": {}}}
+               for i, (word, start) in enumerate(zip(WORDS, starts, strict=True))]
+    changes += [{"op": "add_event", "event": {
+        "id": f"e{i}", "trigger": f"s{3 * i}", "type": "OTHER", "attrs": {},
+        "arguments": [{"role": "actor", "span": f"s{3 * i + 1}"},
+                      {"role": "recipient", "span": f"s{3 * i + 2}"}]}} for i in range(10)]
+    layer = annotating.create_layer(document, "coder", user)
+    annotating.apply_changes(layer, user, {"change_id": "seed", "base_version": 0,
+                                           "changes": changes})
+    db.session.commit()
+    assert len(WORDS) == 30
+
+    sign_in(page, "coder1")
+    open_annotate(page, document.id)
+    marks = page.locator('.ptext[data-paragraph="0"] .fm')
+    expect(marks).to_have_count(30)
+    # No frame mark overlaps another, nor the text of any word.
+    overlaps = page.evaluate("""() => {
+      const root = document.querySelector('.ptext[data-paragraph="0"]');
+      const boxes = [...root.querySelectorAll('.fm')].map((m) => m.getBoundingClientRect());
+      const words = [];
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        words.push(...[...range.getClientRects()].filter((r) => r.width > 0));
+      }
+      const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+        && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+      let found = 0;
+      boxes.forEach((a, i) => {
+        boxes.forEach((b, j) => { if (i < j && hit(a, b)) found++; });
+        words.forEach((w) => { if (hit(a, w)) found++; });
+      });
+      return found;
+    }""")
+    assert overlaps == 0
+    assert page.locator('.ptext[data-paragraph="0"]').text_content() == text
+
+
+def test_at_800_pixels_the_editors_stay_beside_the_text(page, app):
+    user = make_user("coder1")
+    project = make_project()
+    add_member(project, user)
+    filler = "Officials said talks would resume next week in a neutral city, according to {}."
+    paragraphs = [filler.format(f"source number {i}") for i in range(22)] + [P1]
+    document = make_document(project, "long", paragraphs)
+    db.session.commit()
+
+    page.set_viewport_size({"width": 800, "height": 900})
+    sign_in(page, "coder1")
+    open_annotate(page, document.id)
+    page.locator('.ptext[data-paragraph="22"]').scroll_into_view_if_needed()
+    act = Actions(page)
+    act.select(22, "Kyiv")
+    act.press("s", "Enter")
+    label = page.locator('[data-fk="sp-label"]')
+    expect(label).to_be_focused()
+    text_box = page.locator("#doc-text").bounding_box()
+    for element in (label, page.locator('.sp-start[aria-label="SOURCE: Kyiv"]')):
+        box = element.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 900, box  # both in view
+    assert label.bounding_box()["x"] >= text_box["x"] + text_box["width"]  # beside, not below
+    # A frame opened there: its bar in view too, beside the text.
+    act.select(22, "claimed")
+    act.press("r")
+    frame_bar = bar(page)
+    expect(frame_bar).to_be_visible()
+    box = frame_bar.bounding_box()
+    assert box["y"] + box["height"] <= 900 and box["x"] >= text_box["x"] + text_box["width"]
