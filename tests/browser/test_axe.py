@@ -181,3 +181,6 @@ def test_pages_have_no_serious_accessibility_violations(new_page, ids, missing):
     check(manager, "project history page")
 
     assert found == []
+    icon = manager.request.get("/favicon.ico")  # where browsers look without a link
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
