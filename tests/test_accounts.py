@@ -121,7 +121,8 @@ def test_a_manager_adds_a_member_from_the_project_page_and_the_new_coder_can_ope
     assert 'id="members"' in page and "coderC" in page
     response = post(manager, f"/projects/{world.p1}/members", username="coderB", role="coder")
     assert response.status_code == 302
-    assert outsider.get(f"/projects/{world.p1}").status_code == 200
+    joined = outsider.get(f"/projects/{world.p1}")
+    assert joined.status_code == 200 and 'id="members"' not in joined.get_data(as_text=True)
     assert outsider.get(f"/documents/{world.doc1}/annotate").status_code == 200
     entry = db.session.execute(select(AuditEntry).where(
         AuditEntry.action == "add_member")).scalar_one()
