@@ -51,6 +51,11 @@ const ctx = {
   colour: (label) => colours.get(label) || "#4a5568",
   act, say, select, highlight, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
   openFrame, selectedSpan,
+  selectionParagraph: () => {
+    const range = selectionRange();
+    const el = range && (range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement);
+    return el?.closest(".ptext") ? Number(el.closest(".ptext").dataset.paragraph) : undefined;
+  },
 };
 let point = null; // lib/pointing.js, loaded when a frame is first opened
 let pointLoading = null;
@@ -473,6 +478,25 @@ $("doc-text").addEventListener("keydown", (event) => {
     from = event.shiftKey ? { anchor: back ? e : s, focus: back ? s : e } : { anchor: back ? s : e, focus: back ? s : e };
   }
   caretKey(event, root, from);
+});
+
+// Chromium starts no drag selection on the first letter of a focusable element, which every span
+// is: a drag that starts on a span is followed here instead (a double click stays native).
+$("doc-text").addEventListener("mousedown", (event) => {
+  const root = event.target.closest?.(".ptext");
+  const at = (e) => document.caretRangeFromPoint(e.clientX, e.clientY);
+  const start = root && event.target.closest(".sp") && !event.button && event.detail < 2
+    && !(event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) && at(event);
+  if (!start || !root.contains(start.startContainer)) return;
+  event.preventDefault();
+  const sel = window.getSelection();
+  sel.collapse(start.startContainer, start.startOffset);
+  const move = (e) => {
+    const to = at(e);
+    if (to && root.contains(to.startContainer)) sel.setBaseAndExtent(start.startContainer, start.startOffset, to.startContainer, to.startOffset);
+  };
+  window.addEventListener("mousemove", move);
+  window.addEventListener("mouseup", () => window.removeEventListener("mousemove", move), { once: true });
 });
 
 $("doc-text").addEventListener("click", (event) => {

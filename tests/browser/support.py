@@ -145,12 +145,6 @@ class Actions:
             assert selected_text(self.page) == text, selected_text(self.page)
         self.count += 1
 
-    def double_click(self, index: int, word: str, nth: int = 0) -> None:
-        """Select one word by double-clicking it."""
-        double_click_word(self.page, index, word, nth)
-        assert selected_text(self.page) == word, selected_text(self.page)
-        self.count += 1
-
     def press(self, *keys: str) -> None:
         for key in keys:
             self.page.keyboard.press(key)

@@ -157,7 +157,7 @@ def build_nested_pair(act, page):
     act.press("q")
     act.select(1, "claimed")
     act.press("r")
-    act.double_click(1, "Moscow")  # the first word of a span: a double click selects it
+    act.select(1, "Moscow")  # a drag from the first letter of a span (the outer content)
     act.press("s")
 
 
@@ -205,6 +205,42 @@ def test_dismissed_proposals_link_nothing(page, make_doc):
     wait_saved(page)
     attributions = frames_by_text(layer_json(page, doc.document))["attributions"]
     assert attributions[1] == (("Moscow",), ("claimed",), (), None)
+
+
+def test_outer_attribution_built_last_offers_to_nest_the_inner_one(page, make_doc):
+    doc = make_doc()
+    sign_in(page, "coder1")
+    open_annotate(page, doc.document)
+    act = Actions(page)
+    act.select(1, "claimed")
+    act.press("r")
+    act.select(1, "Moscow")
+    act.press("s")
+    act.select(1, INNER)
+    act.press("q")
+    # Labelling on in another paragraph with a label's key labels only: the open frame is not
+    # this paragraph's.
+    act.select(0, "Zelensky")
+    act.press("s")
+    act.select(1, "According to")
+    act.press("r")
+    act.select(1, "Kyiv")
+    act.press("s")
+    act.select(1, CLAIM)
+    act.press("q")
+    expect(bar(page)).to_contain_text("Proposed: nest A1 inside A2")
+    wait_saved(page)
+    assert [a[3] for a in frames_by_text(layer_json(page, doc.document))["attributions"]] == [
+        None, None]
+    act.press("y")
+    wait_saved(page)
+    assert act.count <= 15  # 14 for the pair's parts and the free span, 1 to accept
+    layer = layer_json(page, doc.document)
+    assert frames_by_text(layer)["attributions"] == [
+        (("Kyiv",), ("According to",), (CLAIM,), None),
+        (("Moscow",), ("claimed",), (INNER,), "According to"),
+    ]
+    assert ("Zelensky", "SOURCE") in [(s["text"], s["label"]) for s in layer["spans"]]
 
 
 def test_frames_are_built_with_the_mouse_alone(page, make_doc):

@@ -185,6 +185,11 @@ export function pointing(ctx) {
     }
     const inFrame = (id) => partsOf(ctx.frame.kind, item()).some(([, s]) => s === id);
     let r = roles().find((x) => x.key === k || (x.label && labelKey(x.label) === k.toLowerCase()));
+    // A label's key fills a role only in the frame's own paragraph: elsewhere it labels, so that
+    // labelling on after a frame is done never adds to it (a role's digit or button still does).
+    const anchor = ctx.view.spans.get(partsOf(ctx.frame.kind, item())[0]?.[1]);
+    const here = selection ? ctx.selectionParagraph() : ctx.view.spans.get(focused)?.paragraph;
+    if (r && r.key !== k && anchor && here !== undefined && here !== anchor.paragraph) return false;
     if (k === "Enter" && ctx.frame.armed) r = roles().find((x) => x.role === ctx.frame.armed);
     else if (k === "Enter") return false;
     if (!r) return false;
