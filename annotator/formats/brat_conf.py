@@ -116,8 +116,8 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
         raise InputError("no entity or event types in [entities] or [events]", file=file)
     span_labels = [{"name": n, "attributes": [*on_labels, NOTE, REFERENCE]} for n in labels]
     if event_types and TRIGGER not in labels:
-        span_labels.append({"name": TRIGGER, "description": "An event trigger.",
-                            "attributes": [NOTE]})
+        # No attributes: brat lets nothing but events refer to a trigger.
+        span_labels.append({"name": TRIGGER, "description": "An event trigger."})
     return {
         "name": name, "version": 1,
         "description": f"Made from the brat configuration {file}.",

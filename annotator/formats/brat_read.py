@@ -25,12 +25,12 @@ import then matches them to the codebook's names (validation.match_names).
 
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.formats.brat_names import file_stem, name_key, stem_name
+from annotator.formats.brat_write import TRIGGER_ATTRS
 from annotator.formats.common import (
     ROLES,
     ParagraphMap,
@@ -268,10 +268,11 @@ def parse_ann(ann_text: str, text: str, pmap: ParagraphMap, file: str):
     stands, cue_triggers = _attribution_triggers(items, entities)
     used = _uses(items, stands)
     labels = {}
+    event_triggers = {e["trigger"] for e in events_e.values() if not e["attribution"]}
     for tid, entry in entities.items():
         if tid in cue_triggers:
             labels[tid] = "CUE"
-        elif any(e.get("trigger") == tid and not e["attribution"] for e in events_e.values()):
+        elif tid in event_triggers:
             labels[tid] = "EVENT"
         else:
             labels[tid] = native_label(entry["label"])
@@ -279,7 +280,10 @@ def parse_ann(ann_text: str, text: str, pmap: ParagraphMap, file: str):
     for entry in items.values():
         if entry["kind"] in "AMN#" and len(entry["words"]) > 1:
             words = entry["words"]
-            signature[words[1]] = signature.get(words[1], ()) + (
+            target = words[1]
+            if entry["kind"] == "#" and TRIGGER_ATTRS in entry["rest"] and target in events_e:
+                target = events_e[target]["trigger"]  # the trigger span's own attributes
+            signature[target] = signature.get(target, ()) + (
                 (entry["kind"], words[0], *words[2:], entry["rest"]),)
     regions: dict[str, list[str]] = {}
     spans, by_extent = [], {}
@@ -287,10 +291,11 @@ def parse_ann(ann_text: str, text: str, pmap: ParagraphMap, file: str):
         if tid not in used:
             continue
         key = (labels[tid], tuple(entry["fragments"]), signature.get(tid, ()))
-        if labels[tid] == "EVENT" and key in by_extent:  # one trigger written once per type
+        if tid in event_triggers and key in by_extent:  # one trigger written once per type
             regions[tid] = regions[by_extent[key]]
             continue
-        by_extent.setdefault(key, tid)
+        if tid in event_triggers:
+            by_extent[key] = tid
         try:
             made = _spans(pmap, tid, entry["fragments"], labels[tid])
         except ValueError as error:
@@ -457,7 +462,6 @@ def _relation(ident: str, entry: dict, regions: dict, file: str) -> list[dict]:
 def _attributes(items: dict, regions: dict, spans: list, owners: dict, file: str) -> None:
     """Apply A, M, N and # lines to the spans, events and attributions they name."""
     by_id = {s["id"]: s for s in spans}
-    notes: Counter = Counter()
     for ident, entry in items.items():
         if entry["kind"] not in "AMN#":
             continue
@@ -479,7 +483,9 @@ def _attributes(items: dict, regions: dict, spans: list, owners: dict, file: str
             if not isinstance(values, dict):
                 note = targets[0].get("note")
                 values = {"note": entry["rest"] if note is None else f"{note}\n{entry['rest']}"}
-            notes[target] += 1
+            trigger = values.pop(TRIGGER_ATTRS, None)
+            if isinstance(trigger, dict) and "trigger" in owners.get(target, {}):
+                by_id[owners[target]["trigger"]]["attrs"].update(trigger)
             for attrs in targets:
                 attrs.update(values)
         elif entry["kind"] == "N":

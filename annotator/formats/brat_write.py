@@ -13,8 +13,9 @@ Pure: no Flask, no database. docs/brat.md describes the layout and every line ki
   `Attribution` (`Attribution-no-source` when no attribution on that cue has a source), so that
   no two T lines share an extent; an attribution without a CUE cue gets a trigger of its own.
 - A lines for attribute values that are true or one word; `note` as AnnotatorNotes (#) text,
-  `reference` as N lines; other values as # lines holding JSON {"name": value}. Nesting is the A
-  line `nested_in Echild Eparent`.
+  `reference` as N lines; other values as # lines holding JSON {"name": value}. brat refuses
+  these on a trigger T: a trigger span's attributes are a # line on its E line holding JSON
+  {"trigger span": {...}}. Nesting is the A line `nested_in Echild Eparent`.
 """
 
 import json
@@ -28,6 +29,8 @@ from annotator.formats.common import ROLES
 PLAIN_VALUE = re.compile(r"^\S+$")
 GROUPED_ID = re.compile(r"^(.+)\.(\d+)(?:-(\d+))?$")  # T3.2, or T3.2-2: a fragment's 2nd piece
 RELATION_ROLES = ("arg2", "equiv")  # an event with one such argument is an R or * line
+# brat refuses A, N and # lines on a trigger T: its span's attributes ride on the E line's note.
+TRIGGER_ATTRS = "trigger span"
 
 
 def is_relation(event: dict) -> bool:
@@ -209,10 +212,17 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
     # event trigger), so the cue is not written twice over one extent.
     cue_trigger: dict[str, int] = {}
     with_source: set[int] = set()
+    extent = [tuple(_joined(members, where)) for members in groups]
     for item in attributions:
+        parts = [region_of[m] for role in ROLES for m in item.get(role) or []]
         for member in item.get("cue") or []:
             n = region_of[member]
-            if all(spans[m]["label"] == "CUE" for m in groups[n]) and member not in triggered:
+            if any(extent[p] == extent[n] for p in parts if p != n):
+                continue  # over another part's words, the import would read it as a repetition
+            # brat lets nothing but events refer to a trigger: a cue with attributes is a T
+            # of its own, with a trigger beside it.
+            if member not in triggered and all(
+                    spans[m]["label"] == "CUE" and not spans[m].get("attrs") for m in groups[n]):
                 cue_trigger[item["id"]] = n
                 if item.get("source"):
                     with_source.add(n)
@@ -230,7 +240,7 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
             for other in types[1:]:  # one T cannot carry two types: one T per type
                 counts["triggers_of_several_event_types"] += 1
                 extra_tids[(head, other)] = ann.entity(spelling.event(other), fragments)
-                ann.attributes(extra_tids[(head, other)], spans[head].get("attrs") or {})
+            continue  # a trigger's attributes go on its events' lines (TRIGGER_ATTRS)
         elif n in cue_trigger.values():
             kind = "Attribution" if n in with_source else "Attribution-no-source"
             tids[n] = ann.entity(kind, fragments)
@@ -252,6 +262,10 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
         words = [f"{_word(spelling.event(event['type']), counts, 'types')}:{tid}"]
         ann.lines.append(f"{eids[event['id']]}\t{' '.join(words + _numbered(pairs))}")
         ann.attributes(eids[event["id"]], event.get("attrs") or {})
+        if spans[event["trigger"]].get("attrs"):
+            note = json.dumps({TRIGGER_ATTRS: spans[event["trigger"]]["attrs"]},
+                              ensure_ascii=False)
+            ann.lines.append(f"{ann.next_id('#')}\tAnnotatorNotes {eids[event['id']]}\t{note}")
     for event in events:
         if is_relation(event):
             head, target = tids[region_of[event["trigger"]]], tids[
