@@ -4,6 +4,7 @@
 from sqlalchemy import select
 
 from annotator.assignment import plan_assignments
+from annotator.cli import main
 from annotator.extensions import db
 from annotator.models import Assignment, Project
 from annotator.services.assigning import assign_documents
@@ -89,3 +90,13 @@ def test_status_only_holders_make_the_project_assigned(browser, world):
     # The self-made assignments became ordinary ones: the project is now assigned.
     assert project_has_assignments(world.p1)
     assert browser("coderA").get(f"/documents/{world.doc2}/annotate").status_code == 404
+
+
+def test_the_command_line_says_how_many_documents_coders_kept(browser, world, runner):
+    coder_a = browser("coderA")
+    assert save(coder_a, own_layer(coder_a, world.doc1), [span("s-1", 0, 7)]).status_code == 200
+    result = runner.invoke(main, ["assign", "P1", "--coders", "coderC", "--overlap", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "assigned 2 documents (2 assignments): coderC 1; 1 kept by coders who had started them")
+    assert coder_a.get(f"/documents/{world.doc1}/annotate").status_code == 200

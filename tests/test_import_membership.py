@@ -152,6 +152,8 @@ def test_web_import_creates_a_coder_only_when_the_box_is_ticked(browser, world):
     assert web_import(manager, world.p1, layer_line("fresh")).status_code == 422
     response = web_import(manager, world.p1, layer_line("fresh"), create_coders=True)
     assert response.status_code == 302, response.get_data(as_text=True)
+    shown = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Created inactive coder accounts: fresh." in shown
     db.session.rollback()
     user = db.session.execute(select(User).where(User.username == "fresh")).scalar_one()
     assert not user.active

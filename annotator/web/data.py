@@ -137,7 +137,10 @@ def import_page(project_id: int):
                 db.session.commit()
                 counts = ", ".join(f"{value} {key}" for key, value in report.items()
                                    if isinstance(value, int))
-                flash(f"Imported {counts}.", "success")
+                created = report.get("created_users")
+                flash(f"Imported {counts}." + (
+                    " Created inactive coder accounts: " + ", ".join(created) + "."
+                    if created else ""), "success")
                 return redirect(url_for("projects.project", project_id=project.id))
     return render_template("data/import.html", project=project, form=form, problems=found), (
         422 if found else 200)
