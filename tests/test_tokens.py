@@ -5,6 +5,7 @@ a CSRF token, last use recorded, and refused once revoked or once their user is 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -216,3 +217,23 @@ def test_a_token_from_before_the_tokens_table_keeps_working_after_the_upgrade(ap
                                      headers=bearer(secret))
     assert response.status_code == 200
     assert [t.name for t in user.tokens] == ["token"]
+
+
+def test_a_token_request_does_not_wait_for_a_busy_database_to_record_its_last_use(
+        app, runner, world, monkeypatch):
+    from annotator.web import access
+
+    monkeypatch.setattr(access, "_skipped", {})
+    secret = cli_token(runner, "coderA")
+    db.session.commit()
+    with db.engine.connect() as holder:
+        holder.begin()  # SQLite: BEGIN IMMEDIATE holds the write lock; PostgreSQL: a row lock
+        holder.execute(select(ApiToken).with_for_update())
+        started = time.monotonic()
+        response = app.test_client().get(f"/api/projects/{world.p1}/actors?q=k",
+                                         headers=bearer(secret))  # a read: no lock needed
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert response.status_code == 200 and waited < 2, waited
+    db.session.expire_all()
+    assert db.session.execute(select(ApiToken.last_used_at)).scalar_one() is None

@@ -64,19 +64,41 @@ def user_from_token(request: Request) -> User | None:
     return user if user is not None and user.active else None
 
 
+# Tokens whose last use this worker tried to record and could not (a busy database): not tried
+# again within the resolution, so that requests during a long import do not each wait.
+_skipped: dict[int, datetime] = {}
+RECORD_USE_WAIT_MS = 100  # at most this long for the write lock: the time is only a hint
+
+
 def _record_use(token_id: int, last_used: datetime | None) -> None:
     now = datetime.now(UTC)
     if last_used is not None:
         last_used = last_used if last_used.tzinfo else last_used.replace(tzinfo=UTC)
         if now - last_used < TOKEN_USE_RESOLUTION:
             return
+    if now - _skipped.get(token_id, now - TOKEN_USE_RESOLUTION) < TOKEN_USE_RESOLUTION:
+        return
     writing = sqlite_begin_mode.set("IMMEDIATE")
     try:
-        with db.engine.begin() as connection:
-            connection.execute(update(ApiToken).where(ApiToken.id == token_id)
-                               .values(last_used_at=now))
+        with db.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # Set outside any transaction: the BEGIN IMMEDIATE below waits this long.
+                raw = connection.connection.dbapi_connection
+                usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+                raw.execute(f"PRAGMA busy_timeout={RECORD_USE_WAIT_MS}")
+            try:
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.exec_driver_sql(
+                            f"SET LOCAL lock_timeout = '{RECORD_USE_WAIT_MS}ms'")
+                    connection.execute(update(ApiToken).where(ApiToken.id == token_id)
+                                       .values(last_used_at=now))
+                _skipped.pop(token_id, None)
+            finally:
+                if connection.dialect.name == "sqlite":
+                    raw.execute(f"PRAGMA busy_timeout={usual}")
     except OperationalError:
-        pass  # a busy database: the time is a hint, and the request itself must go on
+        _skipped[token_id] = now  # busy: the request itself goes on without waiting
     finally:
         sqlite_begin_mode.reset(writing)
 
