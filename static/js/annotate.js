@@ -7,7 +7,7 @@ import { Api, Outbox } from "./lib/api.js";
 import { attributionsPanel } from "./lib/attributions-panel.js";
 import { caretKey, hideCaret } from "./lib/caret.js";
 import { fill, h, isTyping, rebuild } from "./lib/dom.js";
-import { editorsReady, eventsPanel } from "./lib/events-panel.js";
+import { eventsPanel } from "./lib/events-panel.js";
 import { frameMarks } from "./lib/frames.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
 import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
@@ -51,11 +51,7 @@ const ctx = {
   colour: (label) => colours.get(label) || "#4a5568",
   act, say, select, highlight, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
   openFrame, selectedSpan,
-  selectionParagraph: () => {
-    const range = selectionRange();
-    const el = range && (range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement);
-    return el?.closest(".ptext") ? Number(el.closest(".ptext").dataset.paragraph) : undefined;
-  },
+  get lastInText() { return lastInText; },
 };
 let point = null; // lib/pointing.js, loaded when a frame is first opened
 let pointLoading = null;
@@ -66,9 +62,9 @@ const withPointing = () => (pointLoading ??= import("./lib/pointing.js").then((m
 }));
 /** Press `key` where focus is (the palette's buttons). */
 const pressKey = (key) => document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
-// It is fetched once the coder works in the text; keys pressed while a frame waits for it are
-// kept, in order, and handled when it is there.
-for (const type of ["keydown", "pointerdown"]) $("doc-text").addEventListener(type, () => withPointing().catch(() => {}), { once: true });
+// It is fetched once the coder comes to the text (it also brings F2 and mouse selection on
+// spans); keys pressed while a frame waits for it are kept, in order, and handled when it is there.
+for (const type of ["keydown", "pointerdown", "pointerover", "focusin"]) $("doc-text").addEventListener(type, () => withPointing().catch(() => {}), { once: true });
 const waiting = [];
 document.addEventListener("keydown", (event) => {
   if (!frame || point || isTyping(event.target) || /^F\d/.test(event.key)) return;
@@ -480,25 +476,6 @@ $("doc-text").addEventListener("keydown", (event) => {
   caretKey(event, root, from);
 });
 
-// Chromium starts no drag selection on the first letter of a focusable element, which every span
-// is: a drag that starts on a span is followed here instead (a double click stays native).
-$("doc-text").addEventListener("mousedown", (event) => {
-  const root = event.target.closest?.(".ptext");
-  const at = (e) => document.caretRangeFromPoint(e.clientX, e.clientY);
-  const start = root && event.target.closest(".sp") && !event.button && event.detail < 2
-    && !(event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) && at(event);
-  if (!start || !root.contains(start.startContainer)) return;
-  event.preventDefault();
-  const sel = window.getSelection();
-  sel.collapse(start.startContainer, start.startOffset);
-  const move = (e) => {
-    const to = at(e);
-    if (to && root.contains(to.startContainer)) sel.setBaseAndExtent(start.startContainer, start.startOffset, to.startContainer, to.startOffset);
-  };
-  window.addEventListener("mousemove", move);
-  window.addEventListener("mouseup", () => window.removeEventListener("mousemove", move), { once: true });
-});
-
 $("doc-text").addEventListener("click", (event) => {
   const spanEl = event.target.closest?.(".sp");
   // With a role waiting, a click on a span or a mouse selection fills it.
@@ -522,24 +499,6 @@ fill($("palette"), [...book.span_labels.map((l) => [l.key, l.name, l.colour]), [
 // The sticky bar's height, so that the side panel and scrolled-to items stay clear of it.
 new ResizeObserver(([entry]) => document.documentElement.style.setProperty("--bar", `${Math.ceil(entry.target.offsetHeight)}px`))
   .observe(document.querySelector(".doc-bar"));
-
-// F2 (or F6) jumps from the text to the editor of what is open, and back to where it was.
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "F2" && event.key !== "F6") return;
-  event.preventDefault();
-  const active = document.activeElement;
-  if (!active?.closest?.(".side")) {
-    return editorsReady().then(() => {
-      const editor = $(frame ? `${frame.kind}s-panel` : "span-panel");
-      const target = editor.querySelector(".editor :is(input, select, button, summary)") || editor.querySelector("button, select, input");
-      target?.focus();
-      say(target ? "In the panel: F2 goes back to the text." : "");
-    });
-  }
-  const back = lastInText?.isConnected ? lastInText
-    : document.querySelector(`.sp-start[data-span-id="${CSS.escape(ctx.selected.span || "")}"]`) || texts.values().next().value;
-  back.focus();
-});
 
 document.addEventListener("focusin", (event) => {
   if (event.target.closest?.("#doc-text")) lastInText = event.target;

@@ -1,10 +1,11 @@
 // Building a frame by pointing. With a frame open, a role is filled by a key or a button and a
 // span: a fresh selection (made into a span with the role's label and linked in one change) or
 // a click on an existing span. The bar beside the text shows the open frame, its roles and what
-// the tool proposes; proposals are linked only when the coder accepts them (y). Loaded once the
-// coder works in the text.
+// the tool proposes; proposals are linked only when the coder accepts them (y). Also F2, and
+// drags from a span's first letter. Loaded once the coder comes to the text.
 
 import { extraStyles, h } from "./dom.js";
+import { editorsReady } from "./events-panel.js";
 import { frameNames, partsOf, rolesOf } from "./frames.js";
 import { newId } from "./model.js";
 import { cpToUtf16 } from "./offsets.js";
@@ -188,7 +189,9 @@ export function pointing(ctx) {
     // A label's key fills a role only in the frame's own paragraph: elsewhere it labels, so that
     // labelling on after a frame is done never adds to it (a role's digit or button still does).
     const anchor = ctx.view.spans.get(partsOf(ctx.frame.kind, item())[0]?.[1]);
-    const here = selection ? ctx.selectionParagraph() : ctx.view.spans.get(focused)?.paragraph;
+    const node = selection && window.getSelection().anchorNode;
+    const para = (node?.nodeType === 1 ? node : node?.parentElement)?.closest(".ptext")?.dataset.paragraph;
+    const here = selection ? para && Number(para) : ctx.view.spans.get(focused)?.paragraph;
     if (r && r.key !== k && anchor && here !== undefined && here !== anchor.paragraph) return false;
     if (k === "Enter" && ctx.frame.armed) r = roles().find((x) => x.role === ctx.frame.armed);
     else if (k === "Enter") return false;
@@ -246,6 +249,43 @@ export function pointing(ctx) {
         : "Select text and press a role's key, or press the key (or button) and then click a span."),
     ];
   }
+
+  // Chromium starts no drag selection on the first letter of a focusable element, which every span
+  // is: a drag that starts on a span is followed here instead (a double click stays native).
+  document.getElementById("doc-text").addEventListener("mousedown", (event) => {
+    const root = event.target.closest?.(".ptext");
+    const at = (e) => document.caretRangeFromPoint(e.clientX, e.clientY);
+    const start = root && event.target.closest(".sp") && !event.button && event.detail < 2
+      && !(event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) && at(event);
+    if (!start || !root.contains(start.startContainer)) return;
+    event.preventDefault();
+    const sel = window.getSelection();
+    sel.collapse(start.startContainer, start.startOffset);
+    const move = (e) => {
+      const to = at(e);
+      if (to && root.contains(to.startContainer)) sel.setBaseAndExtent(start.startContainer, start.startOffset, to.startContainer, to.startOffset);
+    };
+    window.addEventListener("mousemove", move);
+    window.addEventListener("mouseup", () => window.removeEventListener("mousemove", move), { once: true });
+  });
+
+  // F2 (or F6) jumps from the text to the editor of what is open, and back to where it was.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "F2" && event.key !== "F6") return;
+    event.preventDefault();
+    if (!document.activeElement?.closest?.(".side")) {
+      editorsReady().then(() => {
+        const editor = document.getElementById(ctx.frame ? `${ctx.frame.kind}s-panel` : "span-panel");
+        const target = editor.querySelector(".editor :is(input, select, button, summary)") || editor.querySelector("button, select, input, summary");
+        target?.focus();
+        ctx.say(target ? "In the panel: F2 goes back to the text." : "");
+      });
+      return;
+    }
+    const back = ctx.lastInText?.isConnected ? ctx.lastInText
+      : document.querySelector(`.sp-start[data-span-id="${CSS.escape(ctx.selected.span || "")}"]`) || document.querySelector(".ptext");
+    back.focus();
+  });
 
   return { key, point, bar, propose: () => proposeFor(ctx.view, ctx.codebook, ctx.frame, ctx.paraText) };
 }

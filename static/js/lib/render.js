@@ -1,8 +1,6 @@
-// Drawing paragraphs and their spans. Text goes in as text nodes only. Overlapping and nested
-// spans are nested elements split at every span boundary; each span keeps one underline level
-// across its pieces, so stacked underlines stay readable. Label names are drawn by CSS
-// (::after content) so that the element's text stays exactly the paragraph's text, which is what
-// the selection-to-offset code counts.
+// Drawing paragraphs and their spans, as text nodes only. Overlapping spans are nested elements
+// split at every span boundary, each span on one underline level across its pieces. Labels and
+// frame marks are drawn by CSS, so the text stays the paragraph's (what offsets count).
 
 import { h } from "./dom.js";
 import { cpToUtf16 } from "./offsets.js";
