@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from annotator.cli import main
 from annotator.extensions import db
 from annotator.models import AuditEntry, Document, Layer, Membership, User
+from annotator.services.accounts import account_history
 from tests.web_fixtures import PARAGRAPHS, browser, world  # noqa: F401
 
 
@@ -134,6 +135,8 @@ def test_create_coders_makes_an_inactive_coder_of_this_project_only_and_audits_i
     assert [(a, p, uid) for a, p, uid, _ in audit] == [
         ("create_user", world.p1, str(user.id)), ("add_member", world.p1, str(user.id))]
     assert audit[0].after["active"] is False and audit[1].after["role"] == "coder"
+    # Both show in the account's history, where admins look.
+    assert [entry.action for entry, _ in account_history(user)] == ["add_member", "create_user"]
 
 
 def test_web_import_refuses_another_projects_coder_with_file_and_line(browser, world):

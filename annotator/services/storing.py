@@ -196,14 +196,17 @@ class RecordStore:
         # No sign-in until an admin sets a password and activates the account.
         user.active = False
         db.session.add(Membership(project_id=self.project.id, user_id=user.id, role="coder"))
+        # Entries shaped as the account pages' own (services/accounts.py), so that the
+        # account's history shows them.
         actor_id = self.actor.id if self.actor else None
+        via = {"by": "import"} if self.actor else {"via": "command line", "by": "import"}
         db.session.add_all([
             AuditEntry(user_id=actor_id, project_id=self.project.id, action="create_user",
                        target_type="user", target_uid=str(user.id),
-                       after={"username": name, "active": False, "by": "import"}),
+                       after={"user": name, "admin": False, "active": False, **via}),
             AuditEntry(user_id=actor_id, project_id=self.project.id, action="add_member",
-                       target_type="membership", target_uid=str(user.id),
-                       after={"username": name, "role": "coder", "by": "import"}),
+                       target_type="user", target_uid=str(user.id),
+                       after={"user": name, "role": "coder", **via}),
         ])
         db.session.flush()
         self.created_users.append(name)
