@@ -107,6 +107,9 @@ def test_changing_ones_own_password_needs_the_current_one_and_ends_other_session
     assert user("coderA").check_password("another password")
     assert here.get(f"/projects/{world.p1}").status_code == 200  # this browser stays in
     assert signed_out(elsewhere, world)
+    entry = db.session.execute(select(AuditEntry)).scalar_one()  # the refused try left none
+    assert (entry.action, entry.user_id, entry.after) == (
+        "set_password", world.users["coderA"], {"user": "coderA", "own": True})
     mismatch = post(here, "/account/password", current="another password",
                     password="third password", confirm="something else")
     assert mismatch.status_code == 302 and user("coderA").check_password("another password")

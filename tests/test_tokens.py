@@ -132,6 +132,12 @@ def test_a_user_issues_a_token_on_their_page_sees_it_once_and_can_use_and_revoke
     coder.client.post("/account/tokens/revoke", data={"token": str(token.id),
                                                       "csrf_token": coder.token})
     assert layer_of(app.test_client(), world, secret).status_code == 401
+    entries = db.session.execute(select(AuditEntry.action, AuditEntry.user_id, AuditEntry.after)
+                                 .order_by(AuditEntry.id)).all()
+    assert [(action, who) for action, who, _ in entries] == [
+        ("create_token", world.users["coderA"]), ("revoke_token", world.users["coderA"])]
+    assert all(secret not in str(after) and token.token_hash not in str(after)
+               for _, _, after in entries)
 
 
 def test_an_admin_revokes_a_token_from_the_account_page_and_the_next_request_is_refused(
