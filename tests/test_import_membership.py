@@ -188,3 +188,12 @@ def test_an_empty_upload_is_refused_on_the_import_page(browser, world):
     assert "the file holds no documents (it is empty)" in response.get_data(as_text=True)
     assert state() == before
 
+
+
+@pytest.mark.parametrize("name", ["", "x" * 100, "two words", "all"])
+def test_the_import_page_refuses_unusable_names_with_a_422_not_a_500(browser, world, name):
+    before = state()
+    response = web_import(browser("managerM"), world.p1, layer_line(name), create_coders=True)
+    assert response.status_code == 422
+    assert "<strong>in.jsonl</strong>, line 1: layer " in response.get_data(as_text=True)
+    assert state() == before
