@@ -17,12 +17,16 @@ from tests.helpers import add_member, make_document, make_project, make_user
 
 pytestmark = pytest.mark.browser
 
-# Records whether the conflict box was ever shown, however briefly.
+# Records whether the conflict box was ever shown, however briefly, and every save status.
 WATCH_CONFLICT = """() => {
   window.conflictShown = false;
+  window.statuses = [];
   const box = document.getElementById('conflict');
   new MutationObserver(() => { if (!box.hidden) window.conflictShown = true; })
     .observe(box, {attributes: true, childList: true});
+  const status = document.getElementById('save-status');
+  new MutationObserver(() => window.statuses.push(status.textContent))
+    .observe(status, {childList: true, characterData: true, subtree: true});
 }"""
 
 
@@ -81,8 +85,10 @@ def test_unrelated_additions_in_two_tabs_are_both_saved_without_asking(new_page,
     data = layer(first, doc.document)
     assert span_labels(data) == [("Kyiv", "SOURCE"), ("Moscow", "ACTOR"), ("Ukraine", "ACTOR")]
     assert data["layer"]["version"] == 3
-    assert not first.evaluate("window.conflictShown")
-    assert not second.evaluate("window.conflictShown")
+    for tab in (first, second):
+        assert not tab.evaluate("window.conflictShown")
+        # The status never asked the coder to choose, not even for a moment.
+        assert not [t for t in tab.evaluate("window.statuses") if "Choose" in t]
     expect(first.locator("#conflict")).to_be_hidden()
     expect(second.locator("#conflict")).to_be_hidden()
 

@@ -67,8 +67,8 @@ function newTabId() {
 
 /**
  * The save queue of one layer. Status callbacks get {state, pending, message, retryIn, others};
- * state is "saved", "saving", "offline", "server_error", "signed_out", "conflict", "blocked" or
- * "taken".
+ * state is "saved", "saving", "offline", "server_error", "signed_out", "rebasing" (a 409 being
+ * compared with the saved version), "conflict", "blocked" or "taken".
  *
  * Each tab keeps its queue under its own localStorage key (the tab id lives in sessionStorage,
  * so it survives a reload), marked "closed" when the page goes away. On load a tab takes back
@@ -84,7 +84,7 @@ export class Outbox {
     this.failures = 0;
     this.timer = null;
     this.running = false;
-    this.stopped = null; // "conflict", "blocked" or "taken": sending waits for the user
+    this.stopped = null; // "rebasing", "conflict", "blocked" or "taken": sending waits
   }
 
   get key() {
@@ -206,8 +206,17 @@ export class Outbox {
           this.retryLater("signed_out");
           return;
         } else if (answer.status === 409) {
-          this.stopped = "conflict";
-          this.onConflict?.(answer.data?.current, answer.data?.message);
+          // The page rebases changes that touch other items than the saved version changed
+          // (it calls resume(), and sending goes on from here); a true conflict waits for the
+          // coder, and only then does the status say so.
+          this.stopped = "rebasing";
+          this.message = "comparing them with the version saved elsewhere…";
+          this.emit();
+          try {
+            await this.onConflict?.(answer.data?.current, answer.data?.message);
+          } finally {
+            if (this.stopped === "rebasing") this.stopped = "conflict";
+          }
         } else if ([400, 413, 422].includes(answer.status)) {
           // The server will never take this change: drop it, say why, and go on with the rest.
           this.batches.shift();
