@@ -51,7 +51,7 @@ const ctx = {
   colour: (label) => colours.get(label) || "#4a5568",
   act, say, select, highlight, focusSpan, newEvent, newAttribution, deleteSpan, relabel, refresh,
   openFrame, selectedSpan,
-  get lastInText() { return lastInText; },
+  backToText,
 };
 let point = null; // lib/pointing.js, loaded when a frame is first opened
 let pointLoading = null;
@@ -134,7 +134,15 @@ function refresh() {
   redraw();
   renderPanels();
   // Focus never drops to <body> because what had it was redrawn or closed: back to the text.
-  if (had && document.activeElement === document.body) (lastInText?.isConnected ? lastInText : texts.values().next().value).focus();
+  if (had && document.activeElement === document.body) backToText();
+}
+
+/** Focus where the coder last was in the text (the same span or paragraph, if it was redrawn). */
+function backToText() {
+  const { spanId, paragraph } = lastInText?.dataset || {};
+  const el = lastInText?.isConnected ? lastInText
+    : spanId ? document.querySelector(`.sp-start[data-span-id="${CSS.escape(spanId)}"]`) : texts.get(Number(paragraph));
+  (el || texts.values().next().value).focus();
 }
 
 function say(text) {

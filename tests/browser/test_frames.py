@@ -341,6 +341,16 @@ def test_frames_are_built_with_the_keyboard_alone(page, make_doc):
     expect(bar(page)).to_contain_text("nest A2 inside A1")
     act.press("y")
     wait_saved(page)
+    # From the attribution's editor, Escape closes the frame: its editor goes, and focus stays in
+    # the panel (never on <body>); F2 goes back to the text.
+    act.press("F2")
+    expect(page.locator("#attributions-panel .editor :focus")).to_have_count(1)
+    act.press("Escape")
+    expect(bar(page)).to_be_hidden()
+    expect(page.locator("#attributions-panel .editor")).to_have_count(0)
+    expect(page.locator("#attributions-panel :focus")).to_have_count(1)
+    act.press("F2")
+    expect(page.locator('.sp-start[aria-label="SOURCE: Moscow"]')).to_be_focused()
 
     layer = layer_json(page, doc.document)
     span_texts_fit(layer)

@@ -282,9 +282,7 @@ export function pointing(ctx) {
       });
       return;
     }
-    const back = ctx.lastInText?.isConnected ? ctx.lastInText
-      : document.querySelector(`.sp-start[data-span-id="${CSS.escape(ctx.selected.span || "")}"]`) || document.querySelector(".ptext");
-    back.focus();
+    ctx.backToText();
   });
 
   return { key, point, bar, propose: () => proposeFor(ctx.view, ctx.codebook, ctx.frame, ctx.paraText) };
