@@ -60,7 +60,8 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
         for key, value in macros.items():
             line = line.replace(key, value)
         sections[current].append((number, line.strip()))
-    names = {"labels": {}, "events": {}, "roles": {}, "attributes": {}, "relations": {}}
+    names = {"labels": {}, "events": {}, "roles": {}, "attributes": {}, "relations": {},
+             "equivalences": {}}
     labels = []
     for _, line in sections["entities"]:
         if not line.startswith("!"):
@@ -89,6 +90,8 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
         names["events"][event_types[-1]["name"]] = head
         names["relations"][event_types[-1]["name"]] = head
         role = "equiv" if "symmetric-transitive" in rest else "arg2"
+        if role == "equiv":
+            names["equivalences"][event_types[-1]["name"]] = head
         if role not in roles:
             roles.append(role)
             names["roles"][role] = "Arg2" if role == "arg2" else "Equiv"
@@ -141,8 +144,10 @@ def write_conf(book: dict) -> tuple[str, str]:
              "[entities]", ""]
     lines += [spell.label(n) for n in labels]
     lines += ["", "[relations]", "", "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
+    equivalences = (book.get("brat_names") or {}).get("equivalences", {})
     for name in relations:
-        lines.append(f"{spell.event(name)}\tArg1:<ENTITY>, Arg2:<ENTITY>")
+        kind = ", <REL-TYPE>:symmetric-transitive" if name in equivalences else ""
+        lines.append(f"{spell.event(name)}\tArg1:<ENTITY>, Arg2:<ENTITY>{kind}")
     lines += ["", "[events]", ""]
     lines += [f"{spell.event(n)}\t{roles}".rstrip() for n in events]
     present = [r for r in ("Source", "Cue", "Content") if r.upper() in labels]

@@ -266,17 +266,22 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
             note = json.dumps({TRIGGER_ATTRS: spans[event["trigger"]]["attrs"]},
                               ensure_ascii=False)
             ann.lines.append(f"{ann.next_id('#')}\tAnnotatorNotes {eids[event['id']]}\t{note}")
+    chains: list[tuple[str, list[str]]] = []  # equivalences: `*\tAlias T3 T4 T5`
     for event in events:
         if is_relation(event):
             head, target = tids[region_of[event["trigger"]]], tids[
                 region_of[event["arguments"][0]["span"]]]
             kind = _word(spelling.event(event["type"]), counts, "types")
             if event["arguments"][0]["role"] == "equiv":
-                ann.lines.append(f"*\t{kind} {head} {target}")
+                if chains and chains[-1][0] == kind and chains[-1][1][-1] == head:
+                    chains[-1][1].append(target)
+                else:
+                    chains.append((kind, [head, target]))
                 continue
             rid = ann.next_id("R")
             ann.lines.append(f"{rid}\t{kind} Arg1:{head} Arg2:{target}\t")
             ann.attributes(rid, event.get("attrs") or {})
+    ann.lines += [f"*\t{kind} {' '.join(members)}" for kind, members in chains]
     _attributions(ann, attributions, groups, region_of, tids, cue_trigger, with_source, where)
     return ann.lines
 
