@@ -56,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from annotator import models  # noqa: F401  (registers the tables)
     from annotator.web import register_web
+    from annotator.web.converters import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any route is made
     register_web(app)
     return app
