@@ -284,3 +284,24 @@ def test_account_pages_show_user_and_token_names_as_text(runner, world, browser)
         assert page.status_code == 200 and "<b>bold</b>" not in body and "<i>x</i>" not in body
         assert "&lt;b&gt;bold&lt;/b&gt;" in body
     assert "&lt;i&gt;x&lt;/i&gt; &amp; more" in pages[1].get_data(as_text=True)
+
+
+def test_guessing_the_current_password_on_the_account_page_is_throttled(app, database_url):
+    import uuid
+
+    from annotator import create_app
+    from tests.web_fixtures import make_fast_user
+
+    limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "SECRET_KEY": "test-" + uuid.uuid4().hex, "RATELIMIT_ENABLED": True,
+                          "LOGIN_RATE_LIMIT": "3 per minute"})
+    with limited.app_context():
+        make_fast_user("guesser")
+        db.session.commit()
+    b = Browser(limited.test_client())
+    assert b.login("guesser").status_code == 302
+    statuses = [post(b, "/account/password", current=f"guess {i}", password="new password 1",
+                     confirm="new password 1").status_code for i in range(5)]
+    assert statuses == [302, 302, 302, 429, 429]
+    with limited.app_context():
+        db.engine.dispose()
