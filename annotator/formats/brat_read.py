@@ -5,9 +5,8 @@ Pure: no Flask, no database. docs/brat.md describes what each line kind becomes;
   is CODER, or the layer folder named in an export's card.json, or "gold". A .txt without an
   .ann, or with an empty one outside any layer folder, is a document without a layer (an empty
   layer in a layer folder stays an empty layer). Ids are file names decoded (brat_names).
-- T lines become spans, one per paragraph each fragment touches (ids T3, or T3.1, T3.2, ... per
-  fragment, T3.1-2 for the next piece of a fragment cut at a paragraph break). A T line whose
-  text runs over several lines of the .ann (PolNeAR has some) is read whole.
+- T lines become spans, one per paragraph each fragment touches (ids T3, or T3.1, T3.2, ...). A
+  T line whose text runs over several lines of the .ann (PolNeAR has some) is read whole.
 - E lines whose roles are Source/Cue/Content, or whose type starts with Attribution, are
   attributions; their trigger T marks the cue, unless it repeats one of the E's own parts or a
   Cue T over the same words (PolNeAR's shape), and then it adds nothing. An E with a trigger
@@ -297,7 +296,7 @@ def parse_ann(ann_text: str, text: str, pmap: ParagraphMap, file: str):
         if tid in event_triggers:
             by_extent[key] = tid
         try:
-            made = _spans(pmap, tid, entry["fragments"], labels[tid])
+            made = pmap.spans(tid, entry["fragments"], labels[tid], {})
         except ValueError as error:
             raise _error(f"{tid}: {error}", file, entry["line"]) from None
         regions[tid] = [s["id"] for s in made]
@@ -323,20 +322,6 @@ def parse_ann(ann_text: str, text: str, pmap: ParagraphMap, file: str):
         raise InputError(str(error), file=file) from None
     _attributes(items, regions, spans, owners, file)
     return spans, events + more_events, attributions + more_attributions
-
-
-def _spans(pmap: ParagraphMap, tid: str, fragments: list, label: str) -> list[dict]:
-    """Make the spans of one T: one per paragraph each fragment touches. Ids: T3 for one span;
-    else T3.1, T3.2, ... per fragment, and T3.1-2, T3.1-3 for the further pieces of a fragment
-    cut at paragraph breaks (so that the export can join them back into one fragment)."""
-    pieces = [(n, k, piece) for n, (start, end) in enumerate(fragments, start=1)
-              for k, piece in enumerate(pmap.locate(start, end), start=1)]
-    return [
-        {"id": tid if len(pieces) == 1 else f"{tid}.{n}" if k == 1 else f"{tid}.{n}-{k}",
-         "paragraph": index, "start": a, "end": b, "text": pmap.texts[index][a:b],
-         "label": label, "attrs": {}}
-        for n, k, (index, a, b) in pieces
-    ]
 
 
 def _check_event(ident: str, entry: dict, entities: dict, events_e: dict, file: str) -> None:

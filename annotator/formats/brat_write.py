@@ -4,7 +4,8 @@ Pure: no Flask, no database. docs/brat.md describes the layout and every line ki
 - The .txt is the paragraphs joined by blank lines; .ann offsets are code points into it.
 - A span is one T line; spans that came from one brat T (ids T3.1, T3.2, ...) and the spans of
   one attribution part (a quotation interrupted by "he said") are one T with all their fragments
-  (`T3 Content 0 18;28 39`), when nothing else refers to only some of them.
+  (`T3 Content 0 18;28 39`), when nothing else refers to only some of them. A fragment is cut at
+  line breaks, which no .ann line can hold (brat cuts a selection there too).
 - An event's trigger T is typed with the event type (`T2 ASSAULT ...`, `E1 ASSAULT:T2 ...`), as
   brat requires; an argument that is another event's trigger is written as that event
   (`Event-Arg:E1`). An event with one `arg2` argument is a brat relation (R line), one with one
@@ -27,7 +28,7 @@ from annotator.formats.brat_names import Spelling
 from annotator.formats.common import ROLES
 
 PLAIN_VALUE = re.compile(r"^\S+$")
-GROUPED_ID = re.compile(r"^(.+)\.(\d+)(?:-(\d+))?$")  # T3.2, or T3.2-2: a fragment's 2nd piece
+GROUPED_ID = re.compile(r"^(.+)\.(\d+)$")  # T3.2: the second span of brat's T3
 RELATION_ROLES = ("arg2", "equiv")  # an event with one such argument is an R or * line
 # brat refuses A, N and # lines on a trigger T: its span's attributes ride on the E line's note.
 TRIGGER_ATTRS = "trigger span"
@@ -67,17 +68,16 @@ def _fragments(extents: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return result
 
 
-def _joined(members: list[str], where: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return a T's fragments: its spans' extents, a fragment's further pieces (T3.1-2) joined
-    to the piece before them across the paragraph break, as brat had them."""
-    fragments: list[tuple[int, int]] = []
+def _joined(members: list[str], where: dict[str, tuple[int, int]],
+            text: str) -> list[tuple[int, int]]:
+    """Return a T's fragments: its spans' extents, cut at line breaks (an .ann line cannot hold
+    one, and brat cuts a selection there too)."""
+    fragments = []
     for member in members:
-        match = GROUPED_ID.match(member)
-        if match and match[3] and fragments:
-            fragments[-1] = (fragments[-1][0], where[member][1])
-        else:
-            fragments.append(where[member])
-    return _fragments(fragments)
+        start, end = where[member]
+        for piece in re.finditer(r"[^\n\r]+", text[start:end]):
+            fragments.append((start + piece.start(), start + piece.end()))
+    return _fragments(fragments) or _fragments(where[m] for m in members)  # a bare line break
 
 
 def regions(record: dict, triggers: set[str],
@@ -121,8 +121,7 @@ def regions(record: dict, triggers: set[str],
     for span in spans:
         match = GROUPED_ID.match(span["id"])
         if match:
-            by_base.setdefault(match[1], []).append(
-                ((int(match[2]), int(match[3] or 1)), span["id"]))
+            by_base.setdefault(match[1], []).append((int(match[2]), span["id"]))
     for members in by_base.values():
         take([m for _, m in sorted(members)])
     for part in parts:
@@ -212,7 +211,7 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
     # event trigger), so the cue is not written twice over one extent.
     cue_trigger: dict[str, int] = {}
     with_source: set[int] = set()
-    extent = [tuple(_joined(members, where)) for members in groups]
+    extent = [tuple(_joined(members, where, text)) for members in groups]
     for item in attributions:
         parts = [region_of[m] for role in ROLES for m in item.get(role) or []]
         for member in item.get("cue") or []:
@@ -230,7 +229,7 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
     tids: dict[int, str] = {}
     extra_tids: dict[tuple[str, str], str] = {}
     for n, members in enumerate(groups):
-        fragments = _joined(members, where)
+        fragments = _joined(members, where, text)
         head = members[0]
         if head in triggered:
             types = list(dict.fromkeys(e["type"] for e in triggered[head]))
@@ -302,7 +301,7 @@ def _attributions(ann: AnnFile, attributions: list[dict], groups: list[list[str]
                 continue
             ann.counts["attributions_with_a_trigger_of_their_own"] += 1
             # Over exactly one of its parts, which the import recognises as a repetition.
-            tid = ann.entity(kind, _joined(groups[extent[0]], where))
+            tid = ann.entity(kind, _joined(groups[extent[0]], where, ann.text))
         else:
             tid = tids[trigger]
             kind = "Attribution" if trigger in with_source else "Attribution-no-source"
