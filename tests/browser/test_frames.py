@@ -23,6 +23,7 @@ from tests.browser.support import (
     sign_in,
     wait_saved,
 )
+from tests.browser.test_axe import check
 from tests.helpers import add_member, make_document, make_project, make_user
 
 INNER = "the remains were those of Ukrainian citizens"
@@ -174,6 +175,7 @@ def test_nested_pair_takes_at_most_twelve_actions_and_nests_only_when_accepted(p
     before = frames_by_text(layer_json(page, doc.document))["attributions"]
     assert before == [(("Kyiv",), ("According to",), (CLAIM,), None),
                       (("Moscow",), ("claimed",), (), None)]
+    check(page, "annotation page with a frame open, its editor and proposals")  # axe-core
     act.press("y")
     wait_saved(page)
     assert act.count <= 12

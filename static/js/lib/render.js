@@ -51,21 +51,33 @@ export function levels(spans) {
  * Redraw one paragraph's text with its spans. `colour(label)` gives a label's colour; `marks`
  * (lib/frames.js frameMarks) puts frame chips and content brackets on the spans that are parts
  * of frames. Marks are empty elements drawn by CSS, so the text stays the paragraph's. The
- * returned Map holds each span's first (focusable) element.
+ * returned Map holds each span's focusable element.
  */
 export function drawParagraph(el, text, spans, colour, marks = new Map()) {
   const units = spans.map((s) => ({ ...s, u0: cpToUtf16(text, s.start), u1: cpToUtf16(text, s.end) }));
   const level = levels(units.map((s) => ({ id: s.id, start: s.u0, end: s.u1 })));
   const cuts = [...new Set([0, text.length, ...units.flatMap((s) => [s.u0, s.u1])])].sort((a, b) => a - b);
-  const first = new Map();
+  const first = new Map(); // span id -> its first piece (where its marks go)
   const last = new Map();
+  const focus = new Map(); // span id -> its focusable piece (.sp-start)
   const frag = document.createDocumentFragment();
   let deepest = 0;
+  // Focusable pieces must not nest (a button inside a button is lost to screen readers): each
+  // stretch of text holds at most one, given to the innermost span still without one; an outer
+  // span that starts with an inner one takes a later piece of its own.
+  const focusable = (piece, s) => {
+    piece.classList.add("sp-start");
+    piece.tabIndex = 0;
+    piece.setAttribute("role", "button");
+    piece.setAttribute("aria-label", `${s.sg ? "suggested " : ""}${s.label}: ${s.text}`);
+    focus.set(s.id, piece);
+  };
   for (let i = 0; i + 1 < cuts.length; i++) {
     const [a, b] = [cuts[i], cuts[i + 1]];
     // Outer spans (starting earlier, ending later) wrap inner ones.
     const covering = units.filter((s) => s.u0 <= a && b <= s.u1)
       .sort((x, y) => x.u0 - y.u0 || y.u1 - x.u1 || (x.id < y.id ? -1 : 1));
+    const pick = covering.filter((s) => !focus.has(s.id)).pop();
     let parent = frag;
     for (const s of covering) {
       const lv = Math.min(level.get(s.id), MAX_LEVEL);
@@ -75,13 +87,8 @@ export function drawParagraph(el, text, spans, colour, marks = new Map()) {
         [s.sg ? "data-sg" : "data-span-id"]: s.id, // a suggestion is not one of the coder's spans
       });
       piece.style.setProperty("--c", colour(s.label));
-      if (!first.has(s.id)) {
-        piece.classList.add("sp-start");
-        piece.tabIndex = 0;
-        piece.setAttribute("role", "button");
-        piece.setAttribute("aria-label", `${s.sg ? "suggested " : ""}${s.label}: ${s.text}`);
-        first.set(s.id, piece);
-      }
+      if (!first.has(s.id)) first.set(s.id, piece);
+      if (s === pick) focusable(piece, s);
       const on = marks.get(s.id)?.on;
       if (on) {
         piece.classList.add("on");
@@ -93,6 +100,8 @@ export function drawParagraph(el, text, spans, colour, marks = new Map()) {
     }
     parent.append(document.createTextNode(text.slice(a, b)));
   }
+  // Two spans over the very same text: the outer one has no piece of its own left.
+  for (const s of units) if (!focus.has(s.id)) focusable(first.get(s.id), s);
   for (const [id, { marks: list }] of marks) {
     const made = (kind) => list.filter((m) => m.kind === kind).map((m) => {
       const mark = h("i", { class: `fm ${kind}${m.pr ? " pr" : ""}`, "data-t": m.t, "aria-hidden": "true" });
@@ -102,11 +111,11 @@ export function drawParagraph(el, text, spans, colour, marks = new Map()) {
     first.get(id)?.prepend(...made("open"), ...made("chip"));
     last.get(id)?.append(...made("close"));
     const said = list.filter((m) => m.kind !== "close").map((m) => m.t.replace("[", " content"));
-    if (said.length) first.get(id)?.setAttribute("aria-description", said.join(", "));
+    if (said.length) focus.get(id)?.setAttribute("aria-description", said.join(", "));
   }
   el.replaceChildren(frag);
   el.dataset.depth = String(deepest);
-  return first;
+  return focus;
 }
 
 /** Short text for a span in lists and selects. */
