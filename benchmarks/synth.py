@@ -28,12 +28,12 @@ from annotator.models import (
     Span,
     User,
 )
-from annotator.models.users import hash_token
+from annotator.models.users import ApiToken, hash_token
 from benchmarks.import_benchmark import WORDS
 
 PASSWORD = "bench-password"
 # Parents before children, so that every flush satisfies the foreign keys.
-TABLES = (User, Project, Codebook, Membership, Document, Paragraph, Layer, Span, Event,
+TABLES = (User, ApiToken, Project, Codebook, Membership, Document, Paragraph, Layer, Span, Event,
           EventArgument, Attribution, AttributionPart, Assignment)
 FLUSH_ROWS = 5000
 POOL = 2000  # distinct paragraph texts per paragraph length
@@ -114,8 +114,11 @@ class Synth:
         user_id = self.add(User, username=name, display_name=None,
                            password_hash=self.password_hash, is_admin=False, active=True,
                            session_nonce=f"{self.rng.getrandbits(64):016x}",
-                           api_token_hash=hash_token(token) if token else None,
-                           created_at=self.now)
+                           api_token_hash=None, created_at=self.now)
+        if token:
+            self.add(ApiToken, user_id=user_id, name="benchmark", token_hash=hash_token(token),
+                     created_by_id=None, created_at=self.now, last_used_at=None,
+                     revoked_at=None)
         return user_id, token
 
     def project(self, name: str) -> int:

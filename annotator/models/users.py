@@ -6,12 +6,12 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.extensions import db
-from annotator.models.common import created_at_column
+from annotator.models.common import UTCDateTime, created_at_column
 
 RESERVED_USERNAMES = {"gold", "all", "majority", "suggestions"}
 TOKEN_PREFIX = "ann_"  # makes a leaked token easy to recognise (secret scanners, logs)
@@ -79,8 +79,8 @@ class ApiToken(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens", foreign_keys=[user_id])
 
