@@ -77,7 +77,7 @@ export function drawParagraph(el, text, spans, colour, marks = new Map()) {
     // Outer spans (starting earlier, ending later) wrap inner ones.
     const covering = units.filter((s) => s.u0 <= a && b <= s.u1)
       .sort((x, y) => x.u0 - y.u0 || y.u1 - x.u1 || (x.id < y.id ? -1 : 1));
-    const pick = covering.filter((s) => !focus.has(s.id)).pop();
+    const pick = /\S/.test(text.slice(a, b)) ? covering.filter((s) => !focus.has(s.id)).pop() : null; // not a mere space
     let parent = frag;
     for (const s of covering) {
       const lv = Math.min(level.get(s.id), MAX_LEVEL);
