@@ -267,7 +267,7 @@ def write_suggestions(target: LayerTarget, rows: SuggestionRows) -> Layer:
     attribution_ids = _insert_returning_ids(Attribution, [
         {"uid": a["uid"], "layer_id": layer.id, "attrs": a["attrs"]} for a in rows.attributions])
     if rows.parts:
-        db.session.execute(insert(AttributionPart), [
+        db.session.execute(insert(AttributionPart.__table__), [
             {"attribution_id": attribution_ids[uid], "role": role, "position": position,
              "span_id": span_ids[span_uid]} for uid, role, position, span_uid in rows.parts])
     nested = [{"row": attribution_ids[a["uid"]], "parent": attribution_ids[a["parent"]]}
@@ -282,12 +282,13 @@ def write_suggestions(target: LayerTarget, rows: SuggestionRows) -> Layer:
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> dict[str, int]:
-    """Insert rows in one statement; return {uid: id}."""
+    """Insert a layer's rows (one executemany); return {uid: id} of all its rows."""
     if not rows:
         return {}
     table = model.__table__
-    result = db.session.execute(insert(table).returning(table.c.uid, table.c.id), rows)
-    return dict(result.all())
+    db.session.execute(insert(table), rows)
+    return dict(db.session.execute(select(table.c.uid, table.c.id)
+                                   .where(table.c.layer_id == rows[0]["layer_id"])).all())
 
 
 def _span_attrs(suggestion: dict) -> dict:
