@@ -17,7 +17,7 @@ import re
 from annotator.errors import InputError
 from annotator.formats.brat_names import Spelling, name_key
 
-SECTIONS = ("entities", "relations", "events", "attributes")
+SECTIONS = ("entities", "relations", "events", "attributes")  # [spans] is old for [entities]
 NOTE = {"name": "note", "type": "string"}
 REFERENCE = {"name": "reference", "type": "string", "multiple": True}
 TRIGGER = "EVENT"
@@ -45,9 +45,11 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
         line = raw.rstrip("\r")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        if re.fullmatch(r"\s*-+\s*", line):
+            continue  # a separator line in brat's menus
         header = re.fullmatch(r"\s*\[(\w+)\]\s*", line)
         if header:
-            current = header[1].lower()
+            current = "entities" if header[1].lower() == "spans" else header[1].lower()
             if current not in SECTIONS:
                 raise InputError(f"unknown section [{header[1]}]", file=file, line=number)
             continue
@@ -59,7 +61,10 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
             raise InputError("a line before the first [section]", file=file, line=number)
         for key, value in macros.items():
             line = line.replace(key, value)
-        sections[current].append((number, line.strip()))
+        head, rest = (line.strip().split(None, 1) + [""])[:2]
+        if current != "attributes":  # `Glycosylation|GO:0006486`: the type, then its aliases
+            head = head.split("|", 1)[0]
+        sections[current].append((number, f"{head} {rest}".strip()))
     names = {"labels": {}, "events": {}, "roles": {}, "attributes": {}, "relations": {},
              "equivalences": {}}
     labels = []
@@ -86,6 +91,8 @@ def read_conf(text: str, file: str = "annotation.conf", name: str = "brat") -> d
             continue  # <OVERLAP> and similar settings, not a relation type
         if not rest.strip():
             raise InputError(f"relation {head} has no arguments", file=file, line=number)
+        if _label_name(head) in names["relations"]:
+            continue  # one relation declared for several argument types
         event_types.append({"name": _label_name(head)})
         names["events"][event_types[-1]["name"]] = head
         names["relations"][event_types[-1]["name"]] = head
