@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from annotator.cli import main
 from annotator.errors import InputError
 from annotator.extensions import db
 from annotator.formats import doccano
+from annotator.formats.offsets_units import UNITS, UnitMap
 from annotator.models import Span
 from annotator.services.exporting import export_project
 from annotator.services.intake import import_files
@@ -290,3 +293,22 @@ def test_the_import_page_takes_the_offsets_unit_and_names_it_when_they_do_not_fi
     texts = set(db.session.execute(select(Span.text)).scalars())
     assert {"Kyiv", "Cafe\u0301 owners", "that the e\u0301lite 😀 units withdrew from Kherson"
             } <= texts
+
+
+PIECES = ["a", " ", "e\u0301", "😀", "🇺🇦", "👍🏽", "\r\n", "\n", "é", "👩‍❤️‍👩", "\u0600" "1",
+          "क्ष", "\u200d", "𠀀"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+                 st.text(max_size=30)))
+def test_every_unit_converts_at_every_cluster_edge_and_refuses_inside_one(text):
+    edges = [m.start() for m in regex.finditer(r"\X", text)] + [len(text)]
+    units = {unit: UnitMap(text, unit) for unit in UNITS}
+    assert [units["graphemes"].to_codepoints(i) for i in range(len(edges))] == edges
+    for point in edges:
+        for unit, mapping in units.items():
+            assert mapping.to_codepoints(mapping.from_codepoints(point)) == point, unit
+    for point in set(range(len(text) + 1)) - set(edges):
+        with pytest.raises(ValueError, match="inside a"):
+            units["codepoints"].to_codepoints(point)

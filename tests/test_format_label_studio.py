@@ -246,3 +246,13 @@ def test_predictions_export_and_import_through_the_command_line(runner, imported
                                   "label-studio", "--layer", "gold"])
     assert result.exit_code == 0, result.output
     assert "4 spans" in result.output
+
+
+def test_one_document_id_with_two_texts_is_refused(app, tmp_path):
+    from annotator.errors import InputErrors
+
+    one = {"data": {"id": "d1", "text": TEXT}, "annotations": []}
+    two = {"data": {"id": "d1", "text": TEXT + " 🇺🇦"}, "annotations": []}
+    project = make_project("Twice")
+    with pytest.raises(InputErrors, match="document 'd1' appears again with different"):
+        import_files(project, [export(tmp_path, [one, one, two])], "label-studio")

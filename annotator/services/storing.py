@@ -8,6 +8,8 @@ exists is never enrolled, and the messages are the same whether a name exists el
 Never commits: the caller owns the transaction, so a failed run leaves the database unchanged.
 """
 
+import hashlib
+import json
 import secrets
 from collections.abc import Iterable
 
@@ -44,7 +46,9 @@ class RecordStore:
         self.book = project.codebook.content
         self.codebook_version = project.codebook.version
         self.actor = actor
-        self.documents: dict[str, tuple[int, list[tuple[str, bool]], dict[int, int]]] = {}
+        # id -> (document id, digest of its paragraphs, paragraph ids): a digest, not the texts,
+        # so that memory stays flat over an import of many documents.
+        self.documents: dict[str, tuple[int, bytes, dict[int, int]]] = {}
         self.users: dict[str, int] = {}
         self.created_users: list[str] = []
         self.actors_known: set[int] = set()
@@ -115,7 +119,7 @@ class RecordStore:
             ((p.get("index", i), p["text"], p.get("boilerplate", False))
              for i, p in enumerate(record["paragraphs"])),
         )
-        shape = [(text, flag) for _, text, flag in paragraphs]
+        shape = _shape([(text, flag) for _, text, flag in paragraphs])
         known = self.documents.get(external_id)
         if known is None:
             known = self._existing_document(external_id) or self._create_document(
@@ -137,7 +141,7 @@ class RecordStore:
             return None
         return (
             document.id,
-            [(p.text, p.boilerplate) for p in document.paragraphs],
+            _shape([(p.text, p.boilerplate) for p in document.paragraphs]),
             {p.position: p.id for p in document.paragraphs},
         )
 
@@ -157,7 +161,7 @@ class RecordStore:
         )
         index_of = {index: row.id for (index, _, _), row in zip(paragraphs, result, strict=True)}
         self.counts["documents"] += 1
-        return document.id, [(text, flag) for _, text, flag in paragraphs], index_of
+        return document.id, _shape([(text, flag) for _, text, flag in paragraphs]), index_of
 
     def _user_id(self, name: str) -> int:
         if name not in self.users:
@@ -286,6 +290,11 @@ class RecordStore:
             insert(model).returning(model.id, model.uid, sort_by_parameter_order=True), rows
         )
         return {row.uid: row.id for row in result}
+
+
+def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
+    """Return a digest of a document's paragraphs (texts and boilerplate flags), to compare."""
+    return hashlib.sha256(json.dumps(paragraphs, ensure_ascii=False).encode()).digest()
 
 
 def _unique_arguments(arguments: list[dict]) -> list[dict]:
