@@ -1,10 +1,14 @@
 """Run every benchmark on a synthetic project and print one table with the targets beside it.
 
-    python benchmarks/run.py [--quick] [--postgres URL] [--no-sqlite] [--json out.json]
+    python benchmarks/run.py [--quick] [--documents N] [--annotated-only] [--postgres URL]
+                             [--no-sqlite] [--json out.json]
 
 SQLite always (a file in a temporary folder, unless --no-sqlite); PostgreSQL too with
 --postgres, given any URL of the server: a scratch database annotator_bench_<random> is created
-there and dropped after. Measured per database: import throughput; export throughput and peak
+there and dropped after. Measured per database: import throughput; annotated import from
+doccano JSONL and Label Studio JSON of benchmarks/corpus.py's corpus (--documents N, 10,000 by
+default) and its native export, each with peak memory and beside raw sqlite3 doing the same work
+as a ratio (benchmarks/annotated.py; --annotated-only runs just these); export throughput and peak
 memory per format; the annotation page, the layer API and the project page in a project of
 100,000 documents; saves by 20 coders against gunicorn with 4 workers (back to back, paced,
 and paced while an export and an import run); and the query plans of those requests. Agreement
@@ -23,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,18 +53,21 @@ class Sizes:
     saves: int = 50  # per coder
     save_interval_ms: float = 1000  # paced rounds: a fast coder's edit a second each
     agreement_documents: int = 10_000
+    annotated_documents: int = 10_000  # x 50 spans (benchmarks/corpus.py)
 
 
 QUICK = Sizes(import_articles=1_000, export_documents=100, slow_export_documents=20,
               big_documents=2_000,
-              page_requests=20, saves=5, agreement_documents=1_000)
+              page_requests=20, saves=5, agreement_documents=1_000, annotated_documents=500)
 
 
-def bench_database(url: str, backend: str, sizes: Sizes, folder: Path) -> tuple[list, dict]:
+def bench_database(url: str, backend: str, sizes: Sizes, folder: Path,
+                   annotated_only: bool = False) -> tuple[list, dict]:
     """Run the database-bound benchmarks on one (empty) database; return figures and plans."""
     from annotator import create_app
     from annotator.extensions import db
     from annotator.services.schema import upgrade_schema
+    from benchmarks.annotated import measure_annotated
     from benchmarks.import_export import measure_exports, measure_import
     from benchmarks.page_load import measure_pages
     from benchmarks.save_load import measure_saves
@@ -69,8 +76,13 @@ def bench_database(url: str, backend: str, sizes: Sizes, folder: Path) -> tuple[
     with app.app_context():
         upgrade_schema()  # what `annotator init-db` does: the migrations' indexes, not create_all
         engine = db.engine
+    if annotated_only:
+        figures = _progress(measure_annotated(url, backend, folder, sizes.annotated_documents))
+        engine.dispose()
+        return figures, {}
     figures = measure_import(app, backend, folder, sizes.import_articles, sizes.import_paragraphs)
     _progress(figures)
+    figures += _progress(measure_annotated(url, backend, folder, sizes.annotated_documents))
 
     started = time.perf_counter()
     world.build_export_project(engine, sizes.export_documents)
@@ -171,8 +183,14 @@ def main() -> None:
                              "127.0.0.1:5432/postgres (a scratch database is made there)")
     parser.add_argument("--json", metavar="PATH", type=Path, help="write every figure as JSON")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
+    parser.add_argument("--documents", type=int, metavar="N",
+                        help="documents of the annotated corpus (10,000; 500 with --quick)")
+    parser.add_argument("--annotated-only", action="store_true",
+                        help="run only the annotated import and export of the corpus")
     args = parser.parse_args()
     sizes = QUICK if args.quick else Sizes()
+    if args.documents:
+        sizes = replace(sizes, annotated_documents=args.documents)
     started = time.perf_counter()
     figures, plans, postgres_version = [], {}, None
     at_start = machine()
@@ -181,17 +199,19 @@ def main() -> None:
         folder = Path(tmp)
         # Keep create_app away from the checkout's instance folder (config, secret key).
         os.environ["ANNOTATOR_INSTANCE_PATH"] = str(folder / "instance")
-        figures += _progress(measure_assets())
-        figures += _progress(measure_agreement(sizes.agreement_documents))
+        if not args.annotated_only:
+            figures += _progress(measure_assets())
+            figures += _progress(measure_agreement(sizes.agreement_documents))
         if not args.no_sqlite:
             found, plans["sqlite"] = bench_database(
-                f"sqlite:///{folder / 'bench.sqlite'}", "sqlite", sizes, folder)
+                f"sqlite:///{folder / 'bench.sqlite'}", "sqlite", sizes, folder,
+                args.annotated_only)
             figures += found
         if args.postgres:
             with ScratchPostgres(args.postgres) as scratch:
                 postgres_version = scratch.version
                 found, plans["postgresql"] = bench_database(scratch.url, "postgresql", sizes,
-                                                            folder)
+                                                            folder, args.annotated_only)
                 figures += found
     at_end = machine()
     print(f"{'quick' if args.quick else 'full'} run in {time.perf_counter() - started:.0f} s; "
