@@ -216,3 +216,29 @@ def test_a_reviewer_looking_at_a_coders_layer_gets_no_suggestions(new_page, doc)
     wait_saved(page)
     expect(page.get_by_role("button", name="Suggest", exact=True)).to_be_hidden()
     expect(page.locator(".sp[data-sg]")).to_have_count(0)
+
+
+def test_a_long_documents_suggestions_arrive_in_pages_and_all_are_shown(page, app):
+    from annotator.services.suggestion_review import PAGE_SIZE
+
+    user = make_user("coder1")
+    project = make_project()
+    add_member(project, user)
+    actor = Actor(project_id=project.id, name="Ukraine", entity_type="GPE")
+    actor.aliases.append(ActorAlias(project_id=project.id, alias="Kyiv", folded="kyiv"))
+    db.session.add(actor)
+    # An actor, a cue and an attribution per paragraph: two pages, then one more after reload.
+    document = make_document(project, "long", ["Kyiv said the talks went on."] * 200).id
+    db.session.commit()
+    sign_in(page, "coder1")
+    open_annotate(page, document)
+    with page.expect_response(lambda r: "from_paragraph=" in r.url) as following:
+        page.get_by_role("button", name="Suggest", exact=True).click()
+    assert following.value.status == 200
+    panel = page.get_by_role("region", name="Suggestions")
+    expect(panel.get_by_role("heading")).to_have_text("Suggestions (600)")
+    assert 600 > PAGE_SIZE  # the first page alone would show fewer
+    expect(suggested(page, "ACTOR: Kyiv")).to_have_count(200)
+    # On reload the page reads them again, page by page.
+    page.reload()
+    expect(panel.get_by_role("heading")).to_have_text("Suggestions (600)")
