@@ -216,3 +216,32 @@ def test_a_decision_whose_id_or_decision_is_not_a_string_is_refused(browser, doc
         assert (answer.status_code, answer.get_json()["field"]) == (422, field)
     assert db.session.execute(select(AuditEntry).where(
         AuditEntry.target_type == "suggestion")).first() is None
+
+
+def test_a_suggester_that_fails_or_runs_out_of_time_is_a_503_and_keeps_the_old_suggestions(
+        browser, doc, monkeypatch):
+    from annotator.services import suggesting
+    from annotator.suggest import worker
+
+    coder = browser("coderA")
+    before = by_id(coder.post(url(doc)))
+
+    def fail(job):
+        raise worker.WorkerFailed("the suggesters took longer than 60 s")
+
+    monkeypatch.setattr(suggesting, "compute_apart", fail)
+    answer = coder.post(url(doc))
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "60")
+    assert answer.get_json()["message"] == "No suggestions: the suggesters took longer than 60 s."
+    assert by_id(coder.get(url(doc))) == before
+
+
+def test_the_worker_process_is_stopped_when_it_runs_out_of_time():
+    import time
+
+    from annotator.suggest import worker
+
+    began = time.perf_counter()
+    with pytest.raises(worker.WorkerFailed, match="longer than 0.05 s"):
+        worker.run([(0, "said " * 200_000)], [], timeout=0.05)
+    assert time.perf_counter() - began < 5

@@ -69,7 +69,9 @@ def make_suggestions(document_id: int):
     try:
         rows = suggesting.suggestion_rows(suggesting.compute_apart(job))
     except worker.WorkerFailed as error:
-        return json_error(503, "unavailable", f"No suggestions: {error}.")
+        response = json_error(503, "unavailable", f"No suggestions: {error}.")
+        response.headers["Retry-After"] = "60"
+        return response
     sqlite_begin_mode.set("IMMEDIATE")
     try:
         suggesting.write_suggestions(target, rows)
