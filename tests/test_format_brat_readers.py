@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.web_fixtures are redefined as arguments)
 """brat exports opened by the real readers: brat's own loader (../shared/tools/brat) and pybrat in
 raise mode. Each must open every export of the PolNeAR training articles (all coders), the demo
 project and a text with emoji and combining marks, and see the same spans, fragments, events and
@@ -8,7 +9,9 @@ iteritems, implicit relative imports) and do not import on Python 3.11, so the P
 compares against the original .ann files' ranges directly."""
 
 import importlib.util
+import io
 import shutil
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -17,9 +20,15 @@ from pybrat.parser import BratParser
 
 from annotator.cli import main
 from annotator.codebook import default_codebook
+from annotator.extensions import db
 from annotator.formats import brat
 from annotator.formats.common import ROLES, ParagraphMap, filter_boilerplate
+from annotator.models import Project
+from annotator.services.exporting import export_project
+from tests.test_api import own_layer, save, span
+from tests.test_data_web import export
 from tests.test_format_common import sample_records
+from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
 ATTRIBUTION = ("Attribution", "Attribution-no-source")
 
@@ -129,8 +138,6 @@ def test_brat_and_pybrat_open_the_export_of_a_text_with_emoji_and_combining_mark
 @pytest.mark.shared
 def test_brat_and_pybrat_open_the_demo_project_export(brat_loader, app, tmp_path):
     from annotator.demo import PROJECT_NAME, ensure_demo
-    from annotator.extensions import db
-    from annotator.services.exporting import export_project
     from annotator.services.projects import find_project
     from annotator.services.records import iter_records
 
@@ -276,3 +283,22 @@ def test_brat_tutorial_imports_as_shipped_and_exports_the_same_annotations(
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert "\nTransfer-money\t" in conf and "Confidence\tArg:<EVENT>, Value:High|Neutral|Low" \
         in conf and "\nNegation\tArg:<EVENT>\n" in conf
+
+
+
+def test_the_web_download_is_the_command_line_export_zipped(browser, world, tmp_path):
+    coder = browser("coderA")
+    save(coder, own_layer(coder, world.doc1), [span("s-1", 0, 7)])
+    response = export(browser("managerM"), world.p1, format="brat", layer="all")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    download = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    response.close()
+    export_project(db.session.get(Project, world.p1), "brat", layer="all",
+                   out=tmp_path / "out")
+    files = {str(p.relative_to(tmp_path / "out")): p.read_bytes()
+             for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    members = {name: download.read(name) for name in download.namelist()}
+    assert set(members) == set(files)
+    assert "annotation.conf" in members and any(n.startswith("coderA/") for n in members)
+    for name in set(files) - {"card.json", "README.md"}:  # these two hold the time
+        assert members[name] == files[name], name
