@@ -123,7 +123,8 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
 @main.command("create-project")
 @click.argument("name")
 @click.option("--codebook", "codebook_path", metavar="FILE|NAME",
-              help="A YAML or JSON codebook file, or a built-in one by name: default, polnear.")
+              help="A YAML or JSON codebook file, a brat annotation.conf, or a built-in one by "
+                   "name: default, polnear.")
 @transactional
 def create_project_command(name: str, codebook_path: str | None) -> None:
     """Create a project with the default codebook or the one given."""
