@@ -10,12 +10,12 @@ import { fill, h, isTyping, rebuild } from "./lib/dom.js";
 import { eventsPanel } from "./lib/events-panel.js";
 import { frameMarks } from "./lib/frames.js";
 import { guidelinesPanel } from "./lib/guidelines.js";
-import { applyOps, fromLayer, inverseOps, newId, usesOfSpan } from "./lib/model.js";
+import { applyOps, fromLayer, inverseOps, newId } from "./lib/model.js";
 import { noteTools } from "./lib/notes.js";
 import {
   cpToUtf16, rangeToUtf16, snapToGraphemes, snapToWords, trimSpaces, utf16ToCp,
 } from "./lib/offsets.js";
-import { drawParagraph, renderParagraphs, spanName } from "./lib/render.js";
+import { drawParagraph, renderParagraphs } from "./lib/render.js";
 import { installShortcuts } from "./lib/shortcuts.js";
 import { spanPanel } from "./lib/span-editor.js";
 import { describeStatus } from "./lib/status.js";
@@ -33,7 +33,6 @@ let outbox = null;
 const undoStack = [];
 const redoStack = [];
 const drawn = new Map(); // paragraph index -> what was last drawn, to redraw only changes
-let closeConfirm = null;
 let readOnly = null; // why this layer cannot be changed here, if it cannot
 let sg = null; // lib/suggestions.js, once loaded
 let frame = null; // the frame open for pointing: {kind, id, armed (a role waiting for a pointer), dismissed}
@@ -307,40 +306,9 @@ function relabel(id, label) {
   act([{ op: "update_span", id, label, attrs }], `Now ${label}: “${span.text}”`);
 }
 
+/** Delete span `id`, asking first when frames use it (lib/pointing.js). */
 function deleteSpan(id) {
-  const span = view.spans.get(id);
-  if (!span) return;
-  const remove = () => {
-    act([{ op: "delete_span", id }], `Deleted ${spanName(span, false)} (Ctrl+Z undoes)`);
-    texts.get(span.paragraph)?.focus();
-  };
-  const { triggers, args, attrs } = usesOfSpan(view, id);
-  if (!triggers.length && !args.length && !attrs.length) return remove();
-  const parts = [
-    triggers.length && `it is the trigger of ${triggers.length} event(s), which will be deleted`,
-    args.length && `it is an argument of ${args.length} event(s)`,
-    attrs.length && `it is part of ${attrs.length} attribution(s)`,
-  ].filter(Boolean);
-  confirm(`Delete “${span.text}”? ${parts.join("; ")}.`, "Delete span", remove);
-}
-
-/** An in-page confirmation (never window.confirm: it blocks, and cannot be styled or tested). */
-function confirm(text, yes, onYes) {
-  const back = document.activeElement;
-  const bar = $("confirm");
-  const done = (ok) => {
-    bar.hidden = true;
-    bar.replaceChildren();
-    closeConfirm = null;
-    if (ok) onYes();
-    else back?.focus?.();
-  };
-  fill(bar, h("p", { id: "confirm-text", text }),
-    h("button", { type: "button", class: "danger", text: yes, onclick: () => done(true) }),
-    h("button", { type: "button", text: "Cancel", onclick: () => done(false) }));
-  bar.hidden = false;
-  closeConfirm = () => done(false);
-  bar.querySelector("button").focus();
+  withPointing().then(() => point.deleteSpan(id), () => {});
 }
 
 // A new frame opens for pointing while focus stays in the text, so the next selection and key
@@ -455,7 +423,7 @@ installShortcuts(book.span_labels, {
   frame: (key) => Boolean(frame && point) && (key !== "Enter" || Boolean(document.activeElement?.closest?.("#doc-text")))
     && point.key(key, { selection: hasSelection(), focused: focusedSpanId() }),
   escape: () => {
-    if (closeConfirm) return closeConfirm();
+    if (point?.closeConfirm()) return;
     if (hasSelection()) {
       window.getSelection().removeAllRanges();
       return hideCaret();

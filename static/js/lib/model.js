@@ -141,11 +141,3 @@ export function orderedSpans(state) {
     (a, b) => a.paragraph - b.paragraph || a.start - b.start || b.end - a.end,
   );
 }
-
-/** What a span, event or attribution refers to, for confirmations and the conflict view. */
-export function usesOfSpan(state, spanId) {
-  const triggers = [...state.events.values()].filter((e) => e.trigger === spanId);
-  const args = [...state.events.values()].filter((e) => e.trigger !== spanId && e.arguments.some((a) => a.span === spanId));
-  const attrs = [...state.attributions.values()].filter((a) => hasPart(a, spanId));
-  return { triggers, args, attrs };
-}

@@ -2,13 +2,14 @@
 // span: a fresh selection (made into a span with the role's label and linked in one change) or
 // a click on an existing span. The bar beside the text shows the open frame, its roles and what
 // the tool proposes; proposals are linked only when the coder accepts them (y). Also F2, and
-// drags from a span's first letter. Loaded once the coder comes to the text.
+// drags from a span's first letter, and deleting a span. Loaded once the coder comes to the text.
 
-import { extraStyles, h } from "./dom.js";
+import { extraStyles, fill, h } from "./dom.js";
 import { editorsReady } from "./events-panel.js";
 import { frameNames, partsOf, rolesOf } from "./frames.js";
 import { newId } from "./model.js";
 import { cpToUtf16 } from "./offsets.js";
+import { spanName } from "./render.js";
 
 extraStyles(); // css/annotate-tools.css
 
@@ -94,6 +95,35 @@ function nesting(view, at, spans, text, out) {
       });
     }
   }
+}
+
+/** The events and attributions that use span `spanId`, for the question before deleting it. */
+function usesOfSpan(state, spanId) {
+  const triggers = [...state.events.values()].filter((e) => e.trigger === spanId);
+  const args = [...state.events.values()].filter((e) => e.trigger !== spanId && e.arguments.some((a) => a.span === spanId));
+  const attrs = [...state.attributions.values()].filter((a) => partsOf("attribution", a).some(([, s]) => s === spanId));
+  return { triggers, args, attrs };
+}
+
+let closeConfirm = null;
+
+/** An in-page confirmation (never window.confirm: it blocks, and cannot be styled or tested). */
+function confirm(text, yes, onYes) {
+  const back = document.activeElement;
+  const bar = document.getElementById("confirm");
+  const done = (ok) => {
+    bar.hidden = true;
+    bar.replaceChildren();
+    closeConfirm = null;
+    if (ok) onYes();
+    else back?.focus?.();
+  };
+  fill(bar, h("p", { id: "confirm-text", text }),
+    h("button", { type: "button", class: "danger", text: yes, onclick: () => done(true) }),
+    h("button", { type: "button", text: "Cancel", onclick: () => done(false) }));
+  bar.hidden = false;
+  closeConfirm = () => done(false);
+  bar.querySelector("button").focus();
 }
 
 /** The whole-item update operation for an event or attribution. */
@@ -285,5 +315,25 @@ export function pointing(ctx) {
     ctx.backToText();
   });
 
-  return { key, point, bar, propose: () => proposeFor(ctx.view, ctx.codebook, ctx.frame, ctx.paraText) };
+  /** Delete span `id`, asking first when frames use it. */
+  function deleteSpan(id) {
+    const span = ctx.view.spans.get(id);
+    if (!span) return;
+    const remove = () => {
+      ctx.act([{ op: "delete_span", id }], `Deleted ${spanName(span, false)} (Ctrl+Z undoes)`);
+      document.querySelector(`.ptext[data-paragraph="${span.paragraph}"]`)?.focus();
+    };
+    const { triggers, args, attrs } = usesOfSpan(ctx.view, id);
+    if (!triggers.length && !args.length && !attrs.length) return remove();
+    const parts = [
+      triggers.length && `it is the trigger of ${triggers.length} event(s), which will be deleted`,
+      args.length && `it is an argument of ${args.length} event(s)`,
+      attrs.length && `it is part of ${attrs.length} attribution(s)`,
+    ].filter(Boolean);
+    confirm(`Delete “${span.text}”? ${parts.join("; ")}.`, "Delete span", remove);
+  }
+
+  return {
+    key, point, bar, deleteSpan, closeConfirm: () => Boolean(closeConfirm) && (closeConfirm(), true),
+    propose: () => proposeFor(ctx.view, ctx.codebook, ctx.frame, ctx.paraText) };
 }
