@@ -213,6 +213,9 @@ def test_our_export_gives_label_studio_its_own_offsets_back(imported, tmp_path):
     relation = next(r for t in tasks for a in t.get("annotations", []) for r in a["result"]
                     if r["type"] == "relation")
     assert relation["labels"] in (["source"], ["content"])
+    # Label Studio's import (tasks/serializers.py, _insert_valid_completed_by) gives an annotation
+    # without completed_by to the importing user, and refuses an e-mail or id it does not know.
+    assert all("completed_by" not in a for t in tasks for a in t.get("annotations", []))
     config = (tmp_path / "out" / "labeling_config.xml").read_text(encoding="utf-8")
     assert '<Label value="SOURCE"/>' in config and '<Relation value="content"/>' in config
 
