@@ -249,10 +249,6 @@ def test_a_suggestion_decision_whose_id_is_an_object_or_list_is_a_422(api, value
 
 
 @pytest.mark.parametrize("value", UNHASHABLE, ids=["object", "list"])
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "annotator/services/changes.py (owned by another engineer): "
-    "change_ops.HANDLERS.get(change.get('op')) raises TypeError 'unhashable type' when a "
-    "change's op is an object or a list: a 500 instead of a 422"))
 def test_a_change_whose_op_is_an_object_or_list_is_refused(api, value):
     headers, cookies = api["headers"]["coder"]
     layer = api["coder_layer"]

@@ -79,7 +79,8 @@ class LayerEditor:
         self.index = index
         if not isinstance(change, dict):
             self.fail("change", "must be an object")
-        handler = change_ops.HANDLERS.get(change.get("op"))
+        op = change.get("op")
+        handler = change_ops.HANDLERS.get(op) if isinstance(op, str) else None
         if handler is None:
             self.fail("op", f"{change.get('op')!r} is not one of {', '.join(change_ops.HANDLERS)}")
         handler(self, change)
