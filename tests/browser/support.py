@@ -70,7 +70,7 @@ _WORD_BOX = """([index, word, nth]) => {
 def drag_select(page, index: int, word: str, nth: int = 0) -> None:
     """Select a word with the mouse, dragging from its first letter's edge to its last's."""
     box = page.evaluate(_WORD_BOX, [index, word, nth])
-    page.mouse.move(box["x0"] + 3, box["y0"])  # well inside the first letter
+    page.mouse.move(box["x0"] + 1, box["y0"])
     page.mouse.down()
     page.mouse.move((box["x0"] + box["x1"]) / 2, box["y1"], steps=3)
     page.mouse.move(box["x1"] - 1, box["y1"], steps=3)
