@@ -4,8 +4,9 @@ Core code (import, export of native/jsonl/csv/brat/conll/hf) never imports spaCy
 format whose library is missing raises MissingExtra naming the pip extra to install.
 
 Writers take (records, out folder, *, include_boilerplate, split, seed, lang) and return a report;
-readers take a path (and, as keywords, the import options OPTIONS lists) and yield native records. `native` is the exception: its module (not part
-of this registry's contract) reads and writes a JSON Lines stream.
+readers take a path (and, as keywords, the import options OPTIONS lists) and yield native
+records. `native` is the exception: its module (not part of this registry's contract) reads and
+writes a JSON Lines stream.
 """
 
 import importlib
