@@ -1,5 +1,6 @@
 """Label Studio JSON: the streamed reader, the writer, a file in Label Studio's export shape
 (tests/data/label_studio) and label-studio-converter reading our export."""
+# ruff: noqa: F811  (pytest fixtures imported from tests.web_fixtures are redefined as arguments)
 
 import json
 from pathlib import Path
@@ -16,6 +17,7 @@ from annotator.models import Layer, Span, User
 from annotator.services.exporting import export_project
 from annotator.services.intake import import_files
 from tests.helpers import make_project
+from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
 DATA = Path(__file__).parent / "data" / "label_studio"
 # An emoji, a flag, a skin-tone modifier and a combining mark before the spans.
@@ -259,3 +261,22 @@ def test_one_document_id_with_two_texts_is_refused(app, tmp_path):
     project = make_project("Twice")
     with pytest.raises(InputErrors, match="document 'd1' appears again with different"):
         import_files(project, [export(tmp_path, [one, one, two])], "label-studio")
+
+
+@pytest.mark.parametrize("fmt, name", [("label-studio", "tasks.json"),
+                                       ("label-studio-predictions", "tasks.json"),
+                                       ("doccano", "data.jsonl")])
+def test_the_export_page_offers_the_peer_formats_as_zip_files(browser, world, fmt, name):
+    import io
+    import zipfile
+
+    manager = browser("managerM")
+    manager.refresh_token(f"/projects/{world.p1}/export")
+    response = manager.client.post(f"/projects/{world.p1}/export", data={
+        "format": fmt, "layer": "all", "csrf_token": manager.token})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as zipped:
+        assert name in zipped.namelist()
+        content = zipped.read(name).decode("utf-8")
+    response.close()
+    assert "Prisoner exchange" in content
