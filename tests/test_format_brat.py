@@ -320,8 +320,7 @@ def _triggers_as_brat_has_them(record: dict) -> dict:
         return list(dict.fromkeys(same.get(i, i) for i in ids))
 
     events = [dict(e, trigger=same.get(e["trigger"], e["trigger"]), arguments=[
-        {"role": role, "span": span} for role, span in dict.fromkeys(
-            (a["role"], same.get(a["span"], a["span"])) for a in e["arguments"])])
+        dict(a, span=same.get(a["span"], a["span"])) for a in e["arguments"]])
         for e in record["events"]]
     attributions = [dict(a, **{role: one(a[role]) for role in ROLES})
                     for a in record["attributions"]]
