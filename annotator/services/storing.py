@@ -5,6 +5,12 @@ An import never changes who belongs to the project: a layer must name a member o
 inactive account, made a coder of this project, both in the audit log; an account that
 exists is never enrolled, and the messages are the same whether a name exists elsewhere or not.
 
+Records are checked and staged first; the staged rows are written in bulk every BATCH records
+(documents, paragraphs, layers, spans, events, arguments, attributions, parts and audit entries:
+one executemany per table, ids read back in order), so that an import issues a fixed number of
+statements per batch, not per document. Once a record fails, nothing more is written (the caller
+rolls back) but the remaining records are still checked, so that every problem is reported.
+
 Never commits: the caller owns the transaction, so a failed run leaves the database unchanged.
 """
 
@@ -13,7 +19,7 @@ import json
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, exists, func, insert, select, text, update
 
 from annotator.errors import Conflict, InputError, InputErrors
 from annotator.extensions import db
@@ -35,6 +41,30 @@ from annotator.services.actor_refs import actor_values, registry_ids
 from annotator.validation import record_problems
 
 MAX_ERRORS = 50
+BATCH = 1000  # records staged before they are written
+
+
+class _Document:
+    """A document of the import: stored (id known) or staged (row and paragraphs to write)."""
+
+    __slots__ = ("id", "shape", "index_of", "row", "paragraphs", "stored_before")
+
+    def __init__(self, id_: int | None, shape: bytes, index_of: dict[int, int] | None,
+                 row: dict | None = None, paragraphs: list | None = None):
+        self.id, self.shape, self.index_of = id_, shape, index_of
+        self.row, self.paragraphs = row, paragraphs
+        self.stored_before = row is None  # stored before this import: it may hold layers
+
+
+class _Layer:
+    """A layer the import fills: stored (id known) or staged; whether it holds items yet."""
+
+    __slots__ = ("id", "document", "user_id", "version", "items")
+
+    def __init__(self, id_: int | None, document: _Document, user_id: int | None,
+                 version: int, items: bool):
+        self.id, self.document, self.user_id = id_, document, user_id
+        self.version, self.items = version, items
 
 
 class RecordStore:
@@ -48,16 +78,23 @@ class RecordStore:
         self.actor = actor
         # id -> (document id, digest of its paragraphs, paragraph ids): a digest, not the texts,
         # so that memory stays flat over an import of many documents.
-        self.documents: dict[str, tuple[int, bytes, dict[int, int]]] = {}
+        self.documents: dict[str, _Document] = {}
         self.users: dict[str, int] = {}
         self.created_users: list[str] = []
         self.actors_known: set[int] = set()
         self.actors_unknown: set[int] = set()
         self.errors: list[InputError] = []
         self.counts = {"documents": 0, "layers": 0, "spans": 0, "events": 0, "attributions": 0}
+        self.layers: dict[tuple[_Document, int | None], _Layer] = {}
+        self.existing_ids: dict[str, int] | None = None  # external id -> id, read once
+        self.new_documents: list[_Document] = []
+        self.new_layers: list[_Layer] = []
+        self.bumped: dict[_Layer, None] = {}  # stored layers whose version goes up
+        self.staged: list[tuple[_Layer, dict]] = []
 
     def add_all(self, records: Iterable[tuple[dict, str, int | None]]) -> dict:
         """Store (record, file, line) triples; raise InputErrors listing every bad one."""
+        staged = 0
         for record, file, line in records:
             problems = record_problems(record, self.book) or self._actor_problems(record)
             if problems:
@@ -69,8 +106,15 @@ class RecordStore:
                 self._fail(file, line, error.message)
             if len(self.errors) >= MAX_ERRORS:
                 break
+            staged += 1
+            if self.errors:
+                self._drop_staged()
+            elif staged >= BATCH:
+                self._write()
+                staged = 0
         if self.errors:
             raise InputErrors(self.errors)
+        self._write()
         report = dict(self.counts)
         report["created_users"] = self.created_users
         return report
@@ -98,22 +142,23 @@ class RecordStore:
         self.errors.append(InputError(reason, file=file, line=line))
 
     def add(self, record: dict) -> None:
-        """Store one valid record: its document (once) and its layer, if it names one."""
-        document_id, index_of = self._document(record)
+        """Stage one valid record: its document (once) and its layer, if it names one.
+
+        Staged rows are written by `_write` (add_all calls it every BATCH records and at the end).
+        """
+        document = self._document(record)
         name = record.get("layer")
         if name is None:
             return
-        layer = self._new_layer(document_id, name)
-        self._store_items(layer, record, index_of)
-        db.session.add(AuditEntry(
-            user_id=self.actor.id if self.actor else None, project_id=self.project.id,
-            document_id=document_id, layer_id=layer.id, action="import", target_type="layer",
-            after={"spans": len(record.get("spans", [])),
-                   "events": len(record.get("events", [])),
-                   "attributions": len(record.get("attributions", []))},
-        ))
+        layer = self._new_layer(document, name)
+        layer.items = bool(record.get("spans") or record.get("events")
+                           or record.get("attributions"))
+        self.staged.append((layer, record))
+        self.counts["spans"] += len(record.get("spans", []))
+        self.counts["events"] += len(record.get("events", []))
+        self.counts["attributions"] += len(record.get("attributions", []))
 
-    def _document(self, record: dict) -> tuple[int, dict[int, int]]:
+    def _document(self, record: dict) -> _Document:
         external_id = record["id"]
         paragraphs = sorted(
             ((p.get("index", i), p["text"], p.get("boilerplate", False))
@@ -122,46 +167,38 @@ class RecordStore:
         shape = _shape([(text, flag) for _, text, flag in paragraphs])
         known = self.documents.get(external_id)
         if known is None:
-            known = self._existing_document(external_id) or self._create_document(
-                record, paragraphs
+            known = self._existing_document(external_id) or self._stage_document(
+                record, paragraphs, shape
             )
             self.documents[external_id] = known
-        document_id, known_shape, index_of = known
-        if known_shape != shape:
+        if known.shape != shape:
             raise InputError(f"document {external_id!r} appears again with different paragraphs")
-        return document_id, index_of
+        return known
 
-    def _existing_document(self, external_id: str):
-        document = db.session.execute(
-            select(Document).where(
-                Document.project_id == self.project.id, Document.external_id == external_id
-            )
-        ).scalar_one_or_none()
-        if document is None:
+    def _existing_document(self, external_id: str) -> _Document | None:
+        if self.existing_ids is None:  # one query for the project's ids, not one per document
+            self.existing_ids = dict(db.session.execute(
+                select(Document.external_id, Document.id)
+                .where(Document.project_id == self.project.id)).all())
+        document_id = self.existing_ids.get(external_id)
+        if document_id is None:
             return None
-        return (
-            document.id,
-            _shape([(p.text, p.boilerplate) for p in document.paragraphs]),
-            {p.position: p.id for p in document.paragraphs},
-        )
+        rows = db.session.execute(
+            select(Paragraph.position, Paragraph.text, Paragraph.boilerplate, Paragraph.id)
+            .where(Paragraph.document_id == document_id).order_by(Paragraph.position)
+        ).all()
+        return _Document(document_id, _shape([(row.text, row.boilerplate) for row in rows]),
+                         {row.position: row.id for row in rows})
 
-    def _create_document(self, record: dict, paragraphs: list[tuple[int, str, bool]]):
-        document = Document(
-            project_id=self.project.id, external_id=record["id"], title=record.get("title") or "",
-            url=record.get("url"), published=record.get("published"), meta=record.get("meta") or {},
-        )
-        db.session.add(document)
-        db.session.flush()
-        rows = [
-            {"document_id": document.id, "position": position, "text": text, "boilerplate": flag}
-            for position, (_, text, flag) in enumerate(paragraphs)
-        ]
-        result = db.session.execute(
-            insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True), rows
-        )
-        index_of = {index: row.id for (index, _, _), row in zip(paragraphs, result, strict=True)}
+    def _stage_document(self, record: dict, paragraphs: list[tuple[int, str, bool]],
+                        shape: bytes) -> _Document:
+        row = {"project_id": self.project.id, "external_id": record["id"],
+               "title": record.get("title") or "", "url": record.get("url"),
+               "published": record.get("published"), "meta": record.get("meta") or {}}
+        document = _Document(None, shape, None, row, paragraphs)
+        self.new_documents.append(document)
         self.counts["documents"] += 1
-        return document.id, _shape([(text, flag) for _, text, flag in paragraphs]), index_of
+        return document
 
     def _user_id(self, name: str) -> int:
         if name not in self.users:
@@ -216,80 +253,182 @@ class RecordStore:
         self.created_users.append(name)
         return user.id
 
-    def _new_layer(self, document_id: int, name: str) -> Layer:
+    def _new_layer(self, document: _Document, name: str) -> _Layer:
         user_id = None if name == "gold" else self._user_id(name)
-        query = select(Layer).where(Layer.document_id == document_id)
-        query = query.where(Layer.kind == "gold") if user_id is None else query.where(
-            Layer.user_id == user_id
-        )
-        layer = db.session.execute(query).scalar_one_or_none()
+        key = (document, user_id)
+        layer = self.layers.get(key)
+        if layer is None and document.stored_before:
+            layer = self._stored_layer(document, user_id)
         if layer is not None:
-            if layer.spans or layer.events or layer.attributions:
+            if layer.items:
                 raise InputError(f"layer {name!r} of this document already holds annotations; "
                                  "nothing was overwritten")
+            if layer.id is not None:
+                self.bumped[layer] = None
         else:
-            layer = Layer(document_id=document_id, kind="gold" if user_id is None else "coder",
-                          user_id=user_id, codebook_version=self.codebook_version, version=0)
-            db.session.add(layer)
+            layer = _Layer(None, document, user_id, 0, False)
+            self.new_layers.append(layer)
+        self.layers[key] = layer
         layer.version += 1
-        db.session.flush()
         self.counts["layers"] += 1
         return layer
 
-    def _store_items(self, layer: Layer, record: dict, index_of: dict[int, int]) -> None:
-        texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
-        span_rows = [
-            {"uid": s["id"], "layer_id": layer.id, "paragraph_id": index_of[s["paragraph"]],
-             "start": s["start"], "end": s["end"], "label": s["label"],
-             "text": texts[s["paragraph"]][s["start"]:s["end"]], "attrs": s.get("attrs") or {}}
-            for s in record.get("spans", [])
-        ]
-        span_ids = self._insert(Span, span_rows)
-        events = record.get("events", [])
-        event_ids = self._insert(Event, [
-            {"uid": e["id"], "layer_id": layer.id, "event_type": e["type"],
-             "trigger_span_id": span_ids.get(e.get("trigger")), "attrs": e.get("attrs") or {}}
-            for e in events
-        ])
-        self._insert(EventArgument, [
-            {"event_id": event_ids[e["id"]], "role": a["role"], "span_id": span_ids[a["span"]],
-             "position": n}
-            for e in events for n, a in enumerate(_unique_arguments(e.get("arguments", [])))
-        ])
-        attributions = record.get("attributions", [])
-        attribution_ids = self._insert(Attribution, [
-            {"uid": a["id"], "layer_id": layer.id, "attrs": a.get("attrs") or {}}
-            for a in attributions
-        ])
-        for a in attributions:  # parents after all rows exist, so order in the file is free
-            if a.get("parent") is not None:
-                db.session.execute(
-                    Attribution.__table__.update()
-                    .where(Attribution.id == attribution_ids[a["id"]])
-                    .values(parent_id=attribution_ids[a["parent"]])
-                )
-        self._insert(AttributionPart, [
-            {"attribution_id": attribution_ids[a["id"]], "role": role,
-             "span_id": span_ids[member], "position": n}
-            for a in attributions for role in ("source", "cue", "content")
-            for n, member in enumerate(dict.fromkeys(a.get(role, [])))
-        ])
-        self.counts["spans"] += len(span_rows)
-        self.counts["events"] += len(events)
-        self.counts["attributions"] += len(attributions)
-
-    @staticmethod
-    def _insert(model, rows: list[dict]) -> dict[str, int]:
-        """Insert rows and return {uid: id} (for models with a uid)."""
-        if not rows:
-            return {}
-        if "uid" not in rows[0]:
-            db.session.execute(insert(model), rows)
-            return {}
-        result = db.session.execute(
-            insert(model).returning(model.id, model.uid, sort_by_parameter_order=True), rows
+    def _stored_layer(self, document: _Document, user_id: int | None) -> _Layer | None:
+        """Return the stored layer of a document stored before this import, if there is one."""
+        query = select(Layer.id, Layer.version).where(Layer.document_id == document.id)
+        query = query.where(Layer.kind == "gold") if user_id is None else query.where(
+            Layer.user_id == user_id
         )
-        return {row.uid: row.id for row in result}
+        row = db.session.execute(query).one_or_none()
+        if row is None:
+            return None
+        items = db.session.scalar(select(
+            exists().where(Span.layer_id == row.id) | exists().where(Event.layer_id == row.id)
+            | exists().where(Attribution.layer_id == row.id)))
+        return _Layer(row.id, document, user_id, row.version, bool(items))
+
+    def _drop_staged(self) -> None:
+        """Forget staged rows once a record failed: nothing more will be written."""
+        self.new_documents.clear()
+        self.new_layers.clear()
+        self.bumped.clear()
+        self.staged.clear()
+
+    def _write(self) -> None:
+        """Write every staged row, a fixed number of statements for the whole batch."""
+        self._write_documents()
+        layers = self.new_layers
+        ids = _insert_ids(Layer, [
+            {"document_id": layer.document.id,
+             "kind": "gold" if layer.user_id is None else "coder", "user_id": layer.user_id,
+             "codebook_version": self.codebook_version, "version": layer.version}
+            for layer in layers])
+        for layer, layer_id in zip(layers, ids, strict=True):
+            layer.id = layer_id
+        if self.bumped:
+            db.session.execute(
+                update(Layer.__table__).where(Layer.__table__.c.id == bindparam("layer"))
+                .values(version=bindparam("new_version")),
+                [{"layer": layer.id, "new_version": layer.version} for layer in self.bumped])
+        self._write_items()
+        self.new_layers, self.bumped, self.staged = [], {}, []
+
+    def _write_documents(self) -> None:
+        documents = self.new_documents
+        ids = _insert_ids(Document, [document.row for document in documents])
+        rows, owners = [], []
+        for document, document_id in zip(documents, ids, strict=True):
+            document.id, document.row, document.index_of = document_id, None, {}
+            for position, (index, body, flag) in enumerate(document.paragraphs):
+                rows.append({"document_id": document_id, "position": position, "text": body,
+                             "boilerplate": flag})
+                owners.append((document.index_of, index))
+            document.paragraphs = None
+        for (index_of, index), paragraph_id in zip(owners, _insert_ids(Paragraph, rows),
+                                                   strict=True):
+            index_of[index] = paragraph_id
+        self.new_documents = []
+
+    def _write_items(self) -> None:
+        staged = self.staged
+        span_rows = []
+        for layer, record in staged:
+            texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
+            index_of = layer.document.index_of
+            span_rows += [
+                {"uid": s["id"], "layer_id": layer.id, "paragraph_id": index_of[s["paragraph"]],
+                 "start": s["start"], "end": s["end"], "label": s["label"],
+                 "text": texts[s["paragraph"]][s["start"]:s["end"]],
+                 "attrs": s.get("attrs") or {}}
+                for s in record.get("spans", [])
+            ]
+        span_ids = _by_record(staged, "spans", _insert_ids(Span, span_rows))
+        event_ids = _by_record(staged, "events", _insert_ids(Event, [
+            {"uid": e["id"], "layer_id": layer.id, "event_type": e["type"],
+             "trigger_span_id": span_ids[n].get(e.get("trigger")),
+             "attrs": e.get("attrs") or {}}
+            for n, (layer, record) in enumerate(staged) for e in record.get("events", [])
+        ]))
+        _insert(EventArgument, [
+            {"event_id": event_ids[n][e["id"]], "role": a["role"],
+             "span_id": span_ids[n][a["span"]], "position": position}
+            for n, (_, record) in enumerate(staged) for e in record.get("events", [])
+            for position, a in enumerate(_unique_arguments(e.get("arguments", [])))
+        ])
+        attribution_ids = _by_record(staged, "attributions", _insert_ids(Attribution, [
+            {"uid": a["id"], "layer_id": layer.id, "attrs": a.get("attrs") or {}}
+            for layer, record in staged for a in record.get("attributions", [])
+        ]))
+        # Parents after all rows exist, so order in the file is free.
+        parents = [{"attribution": attribution_ids[n][a["id"]],
+                    "parent": attribution_ids[n][a["parent"]]}
+                   for n, (_, record) in enumerate(staged)
+                   for a in record.get("attributions", []) if a.get("parent") is not None]
+        if parents:
+            table = Attribution.__table__
+            db.session.execute(update(table).where(table.c.id == bindparam("attribution"))
+                               .values(parent_id=bindparam("parent")), parents)
+        _insert(AttributionPart, [
+            {"attribution_id": attribution_ids[n][a["id"]], "role": role,
+             "span_id": span_ids[n][member], "position": position}
+            for n, (_, record) in enumerate(staged) for a in record.get("attributions", [])
+            for role in ("source", "cue", "content")
+            for position, member in enumerate(dict.fromkeys(a.get(role, [])))
+        ])
+        _insert(AuditEntry, [
+            {"user_id": self.actor.id if self.actor else None, "project_id": self.project.id,
+             "document_id": layer.document.id, "layer_id": layer.id, "action": "import",
+             "target_type": "layer",
+             "after": {"spans": len(record.get("spans", [])),
+                       "events": len(record.get("events", [])),
+                       "attributions": len(record.get("attributions", []))}}
+            for layer, record in staged
+        ])
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert rows with one executemany (nothing for no rows)."""
+    if rows:  # the table, not the ORM's bulk insert, which splits rows by their None values
+        db.session.execute(insert(model.__table__), rows)
+
+
+def _insert_ids(model, rows: list[dict]) -> list[int]:
+    """Insert rows with ids assigned up front, with one executemany; return the ids in order.
+
+    (INSERT ... RETURNING with its rows' order kept goes a row at a time on SQLite.)
+    """
+    if not rows:
+        return []
+    ids = _new_ids(model, len(rows))
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    _insert(model, rows)
+    return ids
+
+
+def _new_ids(model, count: int) -> list[int]:
+    """Return `count` free ids of a table, taken in one statement."""
+    connection = db.session.connection()
+    table = model.__table__.name
+    if connection.dialect.name == "postgresql":
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"), {"table": table, "count": count}).scalars())
+    # SQLite has a single writer, and the import's transaction holds the write lock (it
+    # begins IMMEDIATE), so the ids above the highest one are free (what SQLite would pick).
+    highest = connection.execute(select(func.max(model.id))).scalar() or 0
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _by_record(staged: list[tuple[_Layer, dict]], kind: str,
+               ids: list[int]) -> list[dict[str, int]]:
+    """Split ids returned for every staged record's `kind` into {uid: id} per record."""
+    found, at = [], 0
+    for _, record in staged:
+        items = record.get(kind, [])
+        found.append({item["id"]: ids[at + n] for n, item in enumerate(items)})
+        at += len(items)
+    return found
 
 
 def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
