@@ -41,7 +41,7 @@ from annotator.services.actor_refs import actor_values, registry_ids
 from annotator.validation import record_problems
 
 MAX_ERRORS = 50
-BATCH = 1000  # records staged before they are written
+BATCH = 500  # records staged before they are written (memory stays flat)
 
 
 class _Document:
