@@ -245,3 +245,13 @@ def test_the_worker_process_is_stopped_when_it_runs_out_of_time():
     with pytest.raises(worker.WorkerFailed, match="longer than 0.05 s"):
         worker.run([(0, "said " * 200_000)], [], timeout=0.05)
     assert time.perf_counter() - began < 5
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_id_past_the_id_columns_range_is_a_404_on_every_database(browser, method):
+    coder = browser("coderA")
+    for document in (2**31, 10**30):
+        answer = coder.client.open(url(document), method=method,
+                                   headers={"X-CSRFToken": coder.token})
+        assert answer.status_code == 404, answer.get_data(as_text=True)
+        assert answer.get_json()["error"] == "not_found"
