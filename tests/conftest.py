@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from annotator import create_app
 from annotator.extensions import db
+from tests.helpers import scratch_postgres_database
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
@@ -43,14 +43,8 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def postgres_database():
     """One scratch PostgreSQL database per test session (tests empty it after themselves)."""
-    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,10 @@
-"""Small seed helpers for tests: users, projects, members and documents."""
+"""Small seed helpers for tests: users, projects, members, documents and scratch databases."""
+
+import contextlib
+import uuid
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from annotator.codebook import default_codebook
 from annotator.extensions import db
@@ -38,3 +44,18 @@ def make_document(project: Project, external_id: str, paragraphs: list[str], tit
     db.session.add(document)
     db.session.flush()
     return document
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(server_url: str, prefix: str = "annotator_test"):
+    """Create an empty PostgreSQL database on the server of `server_url`; yield its URL; drop it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -16,12 +16,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.helpers import scratch_postgres_database
 
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
 ANNOTATOR = Path(sys.executable).parent / "annotator"
@@ -34,14 +33,8 @@ def database(tmp_path):
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'annotator.sqlite'}"
         return
-    name = f"annotator_cli_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database(POSTGRES_URL, "annotator_cli") as url:
+        yield url
 
 
 @pytest.fixture
