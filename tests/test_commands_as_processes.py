@@ -117,6 +117,16 @@ class Server:
             self.output = self.process.communicate()[0]
 
 
+def api_status(url: str, token: str) -> int:
+    """Answer status of a GET with `Authorization: Bearer TOKEN` (no session, no CSRF token)."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def first_project_id(page: str) -> int:
     return int(re.search(r'href="/projects/(\d+)"', page).group(1))
 
@@ -165,13 +175,28 @@ def test_the_readmes_typical_project_runs_command_by_command(tmp_path, environme
     assert sorted({record["id"] for record in records}) == ["bodies-2", "quote-3", "swap-1"]
     assert "👍🏽" in records[[r["id"] for r in records].index("swap-1")]["paragraphs"][0]["text"]
 
+    token = run(env, "create-token", "bob", "--name", "script").stdout.strip()
+    assert "script" in run(env, "list-tokens", "bob").stdout
     with Server(env, "serve") as server:
         browser = Browser(server.base)
         home = browser.sign_in("bob", "bob-password")
         assert PROJECT in home
-        status, body = browser.get(f"/api/projects/{first_project_id(home)}/actors")
+        actors = f"/api/projects/{first_project_id(home)}/actors"
+        status, body = browser.get(actors)
         assert status == 200, body
         assert isinstance(json.loads(body), (list, dict))
+        assert api_status(server.base + actors, token) == 200
+
+        token_id = run(env, "list-tokens", "bob").stdout.splitlines()[1].split()[0]
+        run(env, "revoke-token", token_id)
+        assert api_status(server.base + actors, token) == 401
+        run(env, "set-password", "carol", "--password-stdin", stdin="carol-new-password\n")
+        run(env, "deactivate-user", "carol")
+        assert PROJECT not in Browser(server.base).sign_in("carol", "carol-new-password")
+        run(env, "activate-user", "carol")
+        assert PROJECT in Browser(server.base).sign_in("carol", "carol-new-password")
+        run(env, "remove-member", PROJECT, "carol")
+        assert PROJECT not in Browser(server.base).sign_in("carol", "carol-new-password")
 
     if not POSTGRES_URL:  # backup copies a SQLite file; for PostgreSQL it prints pg_dump's call
         backup = tmp_path / "backup.sqlite"
