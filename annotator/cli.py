@@ -14,6 +14,8 @@ from annotator.cli_accounts import register as register_account_commands
 from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
+from annotator.formats.offsets_units import UNITS as OFFSET_UNITS
+from annotator.formats.registry import EXPORTERS, import_choices
 
 
 def _create_app():
@@ -182,11 +184,9 @@ def assign_command(project_name: str, coders: str, overlap: int, seed: int) -> N
 @click.argument("project_name")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(
-    ["jsonl", "csv", "txt", "native", "brat", "doccano", "label-studio", "conll", "spacy",
-     "jsonl-export", "hf"]),
+@click.option("--format", "fmt", type=click.Choice(import_choices()),
     help="Input format (default: guessed from the file extension).")
-@click.option("--offsets", type=click.Choice(["utf16", "codepoints", "graphemes"]),
+@click.option("--offsets", type=click.Choice(OFFSET_UNITS),
               help="Unit the file's offsets count (doccano: default utf16, as doccano's "
                    "browser; label-studio: default codepoints, UTF-16 recognised by a "
                    "region's text; graphemes for a doccano project that counts them).")
@@ -227,9 +227,7 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
 
 @main.command("export")
 @click.argument("project_name")
-@click.option("--format", "fmt", required=True, type=click.Choice(
-    ["native", "jsonl", "spacy", "conll", "brat", "csv", "hf", "doccano", "label-studio",
-     "label-studio-predictions"]))
+@click.option("--format", "fmt", required=True, type=click.Choice(list(EXPORTERS)))
 @click.option("--layer", default=None,
               help="gold, all (every layer), coders, or a coder's user name "
                    "(default: everything for native, gold for the other formats).")

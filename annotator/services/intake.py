@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.formats.registry import IMPORTERS, OPTIONS, importer
 from annotator.models import Project, User
 from annotator.services.storing import RecordStore
 
-ANNOTATED_FORMATS = ("native", "brat", "doccano", "label-studio", "conll", "spacy",
-                     "jsonl-export", "hf")
+ANNOTATED_FORMATS = tuple(IMPORTERS)
 EXTENSIONS = {".ann": "brat", ".conll": "conll", ".spacy": "spacy"}
 
 
@@ -89,7 +89,6 @@ def _check_options(fmt: str | None, options: dict | None) -> dict:
     :raise InputError: naming an option the format does not take, or a unit it does not know.
     """
     from annotator.formats.offsets_units import UNITS
-    from annotator.formats.registry import OPTIONS
 
     given = {key: value for key, value in (options or {}).items() if value not in (None, "")}
     for key in given:
@@ -128,8 +127,6 @@ def _annotated_records(paths: list[Path], fmt: str, options: dict | None = None)
                 yield record, path.name, line
             _refuse_empty(path, empty)
         return
-    from annotator.formats.registry import importer
-
     reader = importer(fmt)
     for path in paths:
         empty = True

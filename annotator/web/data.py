@@ -18,6 +18,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp
 from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
+from annotator.formats.registry import ARTICLE_FORMATS, EXPORTERS, IMPORTERS, web_choices
 from annotator.models import Membership, Project, User
 from annotator.services.intake import prepare_import
 from annotator.web import access
@@ -26,32 +27,15 @@ from annotator.web.uploads import problems, save_uploads
 
 bp = Blueprint("data", __name__)
 
-IMPORT_FORMATS = [
-    ("", "Tell from each file's extension (.jsonl, .csv, .txt)"),
-    ("jsonl", "Articles: JSON Lines"), ("csv", "Articles: CSV"),
-    ("txt", "Articles: plain text, one per file (the file name is the id)"),
-    ("native", "Annotated: native JSON Lines"), ("doccano", "Annotated: doccano JSONL"),
-    ("label-studio", "Annotated: Label Studio JSON"),
-    ("conll", "Annotated: CoNLL BIO tags (e.g. a model's output)"),
-    ("spacy", "Annotated: spaCy DocBin (.spacy)"),
-    ("jsonl-export", "Annotated: this tool's jsonl export (one paragraph per line)"),
-    ("hf", "Annotated: a split file of this tool's Hugging Face export"),
-]
+IMPORT_FORMATS = [("", "Tell from each file's extension (.jsonl, .csv, .txt)"),
+                  *ARTICLE_FORMATS.items(), *web_choices(IMPORTERS)]
 OFFSETS = [
     ("", "The format's default (doccano: UTF-16 units; Label Studio: code points)"),
     ("utf16", "UTF-16 code units (doccano's and older Label Studio's browsers)"),
     ("codepoints", "Unicode code points (Python tools, current Label Studio)"),
     ("graphemes", "Grapheme clusters (a doccano project set to count them)"),
 ]
-EXPORT_FORMATS = [
-    ("native", "native: JSON Lines, every layer, lossless (the backup)"),
-    ("jsonl", "jsonl: one paragraph per line, for training"), ("spacy", "spaCy DocBin (zip)"),
-    ("conll", "CoNLL BIO tags (zip)"), ("brat", "brat standoff (zip)"),
-    ("csv", "CSV tables (zip)"), ("hf", "Hugging Face datasets folder (zip)"),
-    ("doccano", "doccano JSONL, UTF-16 offsets (zip)"),
-    ("label-studio", "Label Studio tasks with annotations (zip)"),
-    ("label-studio-predictions", "Label Studio tasks with predictions to correct (zip)"),
-]
+EXPORT_FORMATS = web_choices(EXPORTERS)
 KEYWORDS = [("", "Default: every layer for native, gold for the others"), ("gold", "Gold"),
             ("all", "Every layer"), ("coders", "Every coder's layer")]
 
