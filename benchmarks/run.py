@@ -220,6 +220,8 @@ def main() -> None:
           f"machine at end:   {_describe(at_end)}\n")
     print(table(figures))
     for backend, found in plans.items():
+        if not found:  # --annotated-only
+            continue
         print(f"\nquery plans on {backend} (benchmarks/explain.py):")
         print("\n".join(explain.summary(found)))
     if args.json:
