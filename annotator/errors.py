@@ -2,19 +2,38 @@
 
 
 class AnnotatorError(Exception):
-    """A user-facing error: the CLI prints it on one line, the API returns it as JSON."""
+    """A user-facing error: the CLI prints it on one line, the web answers it once (errors.py).
+
+    `status` and `code` are the HTTP status and the API's error code; `details` are extra fields
+    of the API's JSON answer. A detail given as a callable is called after the request's
+    transaction is rolled back, so that it describes what is stored (a layer's current state).
+    """
 
     code = "error"
+    status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, **details):
         super().__init__(message)
         self.message = message
+        self.details = details
+
+
+class InvalidField(AnnotatorError):
+    """A request whose field is missing or wrong, named in the message and in `field`."""
+
+    code = "invalid_request"
+    status = 422
+
+    def __init__(self, field: str, problem: str, **details):
+        super().__init__(f"{field}: {problem}", field=field, **details)
+        self.field = field
 
 
 class InputError(AnnotatorError):
     """Bad input data, located by file and line (1-based) when known."""
 
     code = "invalid_input"
+    status = 422
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None):
         self.file = file
@@ -34,6 +53,7 @@ class InputErrors(AnnotatorError):
     """Several input errors found in one run, reported together."""
 
     code = "invalid_input"
+    status = 422
 
     def __init__(self, errors: list[InputError], limit: int = 20):
         self.errors = errors
@@ -44,10 +64,17 @@ class InputErrors(AnnotatorError):
 
 class NotFound(AnnotatorError):
     code = "not_found"
+    status = 404
+
+
+class Forbidden(AnnotatorError):
+    code = "forbidden"
+    status = 403
 
 
 class Conflict(AnnotatorError):
     code = "conflict"
+    status = 409
 
 
 class MissingExtra(AnnotatorError):

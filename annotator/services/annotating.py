@@ -5,6 +5,7 @@ Never commits: the view owns the transaction and rolls back when a batch is refu
 
 from sqlalchemy.orm.attributes import set_committed_value
 
+from annotator.errors import Conflict, Forbidden, InvalidField
 from annotator.extensions import db
 from annotator.models import Assignment, AuditEntry, Codebook, Document, Layer, Project, User
 from annotator.services.changes import NEW_ID, InvalidChange, LayerEditor
@@ -17,20 +18,27 @@ STATUSES = ("in_progress", "done")
 __all__ = ["InvalidChange", "InvalidRequest", "NotAssigned", "StaleVersion"]
 
 
-class InvalidRequest(Exception):
+class InvalidRequest(InvalidField):
     """A request body whose top-level fields are missing or of the wrong type."""
 
-    def __init__(self, field: str, problem: str):
-        super().__init__(f"{field}: {problem}")
-        self.field, self.message = field, f"{field}: {problem}"
 
-
-class StaleVersion(Exception):
+class StaleVersion(Conflict):
     """The change batch was made against an older version of the layer."""
 
+    code = "stale_version"
 
-class NotAssigned(Exception):
+    def __init__(self, layer: Layer):
+        super().__init__("The layer changed since this page loaded it; nothing was saved.",
+                         current=lambda: layer_json(layer))
+
+
+class NotAssigned(Forbidden):
     """The user has no assignment for the document, and the project uses assignments."""
+
+    code = "not_assigned"
+
+    def __init__(self):
+        super().__init__("This document is not assigned to you.")
 
 
 def find_layer(document_id: int, kind: str, user_id: int | None) -> Layer | None:
@@ -90,7 +98,7 @@ def apply_changes(layer: Layer, user: User, payload: object) -> int:
     if change_id == layer.last_change_id:
         return layer.version  # a retry of the batch already applied
     if base_version != layer.version:
-        raise StaleVersion()
+        raise StaleVersion(layer)
     if not changes:
         return layer.version
     project_id, codebook_version, book = _current_codebook(layer.document_id)
@@ -115,7 +123,7 @@ def _bump_version(layer: Layer, change_id: str, codebook_version: int) -> None:
         db.update(Layer).where(Layer.id == layer.id, Layer.version == layer.version)
         .values(**values))
     if updated.rowcount != 1:
-        raise StaleVersion()
+        raise StaleVersion(layer)
     for key, value in values.items():
         set_committed_value(layer, key, value)  # as loaded: nothing left for the ORM to flush
 

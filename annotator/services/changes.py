@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from annotator.codebook import attribute_problems, event_type
+from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.models import (
     Attribution,
@@ -33,12 +34,15 @@ KINDS = {"span": "spans", "event": "events", "attribution": "attributions"}
 ParagraphText = namedtuple("ParagraphText", "id position text")
 
 
-class InvalidChange(Exception):
+class InvalidChange(AnnotatorError):
     """A change that does not fit the paragraph, the codebook or the layer."""
 
+    code = "invalid_change"
+    status = 422
+
     def __init__(self, index: int, field: str, problem: str):
-        super().__init__(f"change {index}: {field}: {problem}")
-        self.index, self.field, self.message = index, field, f"change {index}: {field}: {problem}"
+        super().__init__(f"change {index}: {field}: {problem}", change=index, field=field)
+        self.index, self.field = index, field
 
 
 class LayerEditor:

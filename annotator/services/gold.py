@@ -8,6 +8,7 @@ Events and attributions are put by gold_relations.py.
 
 from annotator.adjudication_items import attribution_id, event_id, prepare, span_id, span_key
 from annotator.codebook import attribute_problems
+from annotator.errors import InvalidField
 from annotator.extensions import db
 from annotator.models import Attribution, Document, Event, Layer, Span
 from annotator.models.common import utcnow
@@ -18,12 +19,10 @@ from annotator.services.annotating import create_layer, find_layer
 MODELS = {"span": Span, "event": Event, "attribution": Attribution}
 
 
-class InvalidDecision(Exception):
+class InvalidDecision(InvalidField):
     """A decision whose item does not fit the paragraph, the codebook or the gold layer."""
 
-    def __init__(self, field: str, problem: str):
-        super().__init__(f"{field}: {problem}")
-        self.field, self.message = field, f"{field}: {problem}"
+    code = "invalid_decision"
 
 
 def snap(kind: str, obj, position_of: dict[int, int]) -> dict:

@@ -17,6 +17,7 @@ from math import ceil
 
 from sqlalchemy import func, select
 
+from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.models import AuditEntry, Layer, User
 from annotator.services.snapshots import SNAPSHOTS
@@ -29,12 +30,11 @@ ITEM_ACTIONS = {f"{verb}_{kind}" for verb in ("add", "update", "delete") for kin
 _UNKNOWN = object()  # provenance not known yet while a state is rebuilt
 
 
-class CannotRestore(Exception):
+class CannotRestore(AnnotatorError):
     """The layer cannot be rebuilt as it was at the entry asked for."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "cannot_restore"
+    status = 422
 
 
 @dataclass

@@ -38,7 +38,7 @@ def restore_layer(layer: Layer, entry_id: int, user: User, base_version: int) ->
     # already holds the write lock).
     db.session.refresh(layer, with_for_update=True)
     if base_version != layer.version:
-        raise StaleVersion()
+        raise StaleVersion(layer)
     document = layer.document
     project = db.session.get(Project, document.project_id)
     target = state_at(layer, entry_id)

@@ -7,6 +7,7 @@ whenever gold changed, so the annotation page's optimistic locking sees reviewer
 
 from annotator.adjudication import find_target, walk
 from annotator.adjudication_items import event_key, signature, span_key
+from annotator.errors import Conflict
 from annotator.extensions import db
 from annotator.models import AuditEntry, Document, User
 from annotator.services.gold import GoldWriter, InvalidDecision
@@ -15,6 +16,7 @@ from annotator.services.reviewing import (
     DECISIONS,
     assignment_statuses,
     load_review,
+    review_view,
     sync_document_status,
 )
 
@@ -24,12 +26,24 @@ KIND_OF = {"span": "spans", "event": "events", "attribution": "attributions"}
 __all__ = ["InvalidDecision", "StaleGold", "UnknownTarget", "decide"]
 
 
-class StaleGold(Exception):
+class StaleGold(Conflict):
     """The decision was made against an older version of the gold layer."""
 
+    code = "stale_version"
 
-class UnknownTarget(Exception):
+    def __init__(self, document: Document):
+        super().__init__("Someone else changed the gold layer since this page loaded it; "
+                         "nothing was saved.", current=lambda: review_view(document))
+
+
+class UnknownTarget(Conflict):
     """The decision names an item that the coders' layers no longer hold."""
+
+    code = "unknown_target"
+
+    def __init__(self, document: Document):
+        super().__init__("The coders' layers changed and that item is no longer there; "
+                         "nothing was saved.", current=lambda: review_view(document))
 
 
 def parse_decision(payload: object) -> dict:
@@ -79,12 +93,12 @@ def decide(document: Document, reviewer: User, payload: object) -> dict:
     # begin already holds the write lock).
     db.session.refresh(writer.layer, with_for_update=True)
     if decision["gold_version"] != writer.layer.version:
-        raise StaleGold()
+        raise StaleGold(document)
     target = None
     if decision["action"] != "accept_agreed":
         target = find_target(review.alignment, decision["target"])
         if target is None:
-            raise UnknownTarget(decision["target"])
+            raise UnknownTarget(document)
     context = Context(review, writer, decision["note"])
     HANDLERS[decision["action"]](context, target, decision)
     before, after = writer.changes()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from annotator.adjudication import KINDS, align_document, review_states, walk
 from annotator.adjudication_items import prepare
+from annotator.errors import Conflict
 from annotator.extensions import db
 from annotator.models import Assignment, AuditEntry, Document, Layer, Project, User
 from annotator.services.annotating import find_layer
@@ -19,8 +20,10 @@ DECISIONS = ("accept_agreed", "accept", "edit", "reject", "note")
 AUDIT_ACTIONS = tuple(f"review_{name}" for name in DECISIONS)
 
 
-class CannotFinish(Exception):
+class CannotFinish(Conflict):
     """The document cannot be marked adjudicated yet; the message says why."""
+
+    code = "cannot_finish"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from annotator.database import sqlite_begin_mode
+from annotator.errors import AnnotatorError
 from annotator.extensions import db, login_manager
 from annotator.services import annotating, reviewing
 from annotator.web import access
@@ -64,19 +65,10 @@ def read_json() -> object:
     return payload
 
 
-class BodyError(Exception):
+class BodyError(AnnotatorError):
     """A request body that is not usable JSON."""
 
-
-@bp.errorhandler(BodyError)
-def _body_error(error: BodyError):
-    return json_error(400, "bad_request", str(error))
-
-
-@bp.errorhandler(annotating.InvalidRequest)
-def _invalid_request(error: annotating.InvalidRequest):
-    db.session.rollback()
-    return json_error(422, "invalid_request", error.message, field=error.field)
+    code = "bad_request"
 
 
 @bp.get("/openapi.json")
@@ -119,19 +111,7 @@ def save_changes(layer_id: int):
     """Apply a batch of changes atomically, refusing stale or invalid ones."""
     layer = access.get_writable_layer_or_404(layer_id)
     payload = read_json()
-    try:
-        version = annotating.apply_changes(layer, current_user, payload)
-    except annotating.StaleVersion:
-        db.session.rollback()
-        return json_error(
-            409, "stale_version",
-            "The layer changed since this page loaded it; nothing was saved.",
-            current=annotating.layer_json(layer),
-        )
-    except annotating.InvalidChange as error:
-        db.session.rollback()
-        return json_error(422, "invalid_change", error.message, change=error.index,
-                          field=error.field)
+    version = annotating.apply_changes(layer, current_user, payload)
     db.session.commit()
     return jsonify({"version": version})
 
@@ -142,12 +122,8 @@ def set_status(document_id: int):
     document = access.get_document_or_404(document_id)
     payload = read_json()
     status = payload.get("status") if isinstance(payload, dict) else None
-    try:
-        assignment = annotating.set_status(document, current_user, status,
-                                           may_create=access.document_role(document) == "coder")
-    except annotating.NotAssigned:
-        db.session.rollback()
-        return json_error(403, "not_assigned", "This document is not assigned to you.")
+    assignment = annotating.set_status(document, current_user, status,
+                                       may_create=access.document_role(document) == "coder")
     # All assigned coders done moves the document on to "annotated", ready for review.
     reviewing.sync_document_status(document, current_user)
     db.session.commit()

@@ -32,17 +32,6 @@ def _read_first():
 bp.before_request(api._require_login)  # the same 401 for every /api route
 
 
-@bp.errorhandler(api.BodyError)
-def _body_error(error: api.BodyError):
-    return json_error(400, "bad_request", str(error))
-
-
-@bp.errorhandler(InvalidRequest)
-def _invalid_request(error: InvalidRequest):
-    db.session.rollback()
-    return json_error(422, "invalid_request", error.message, field=error.field)
-
-
 @bp.get("/documents/<int:document_id>/suggestions")
 def list_suggestions(document_id: int):
     """Return a page of the document's suggestions that the caller has not decided yet."""

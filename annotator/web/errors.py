@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from annotator.database import is_locked, sqlite_begin_mode
-from annotator.errors import AnnotatorError, Conflict, InputError, NotFound
+from annotator.errors import AnnotatorError
 from annotator.extensions import db
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,13 @@ def _csrf_error(error: CSRFError):
 
 
 def _annotator_error(error: AnnotatorError):
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else (
-        422 if isinstance(error, InputError) else 400)
+    # Nothing of a refused request is kept; the details then describe what is stored.
+    db.session.rollback()
     if is_api_request():
-        return json_error(status, error.code, error.message)
-    return _page(status, error.message)
+        details = {key: value() if callable(value) else value
+                   for key, value in error.details.items()}
+        return json_error(error.status, error.code, error.message, **details)
+    return _page(error.status, error.message)
 
 
 def _server_error(error: Exception):

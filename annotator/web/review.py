@@ -13,15 +13,9 @@ from annotator.extensions import db
 from annotator.models import Document, Project
 from annotator.services import review_decisions, reviewing
 from annotator.web import access
-from annotator.web.api import BodyError, read_json
-from annotator.web.errors import json_error
+from annotator.web.api import read_json
 
 bp = Blueprint("review", __name__)
-
-
-@bp.errorhandler(BodyError)
-def _body_error(error: BodyError):
-    return json_error(400, "bad_request", str(error))
 
 
 @bp.app_template_global()
@@ -76,21 +70,7 @@ def post_decision(document_id: int):
     """Apply one decision (accept_agreed, accept, edit, reject, note) to the gold layer."""
     document = access.get_document_or_404(document_id, "reviewer")
     payload = read_json()
-    try:
-        result = review_decisions.decide(document, current_user, payload)
-    except review_decisions.InvalidDecision as error:
-        db.session.rollback()
-        return json_error(422, "invalid_decision", error.message, field=error.field)
-    except review_decisions.StaleGold:
-        db.session.rollback()
-        return json_error(409, "stale_version", "Someone else changed the gold layer since this "
-                          "page loaded it; nothing was saved.",
-                          current=reviewing.review_view(document))
-    except review_decisions.UnknownTarget:
-        db.session.rollback()
-        return json_error(409, "unknown_target", "The coders' layers changed and that item is "
-                          "no longer there; nothing was saved.",
-                          current=reviewing.review_view(document))
+    result = review_decisions.decide(document, current_user, payload)
     db.session.commit()
     return jsonify({**result, "review": reviewing.review_view(document)})
 
@@ -100,11 +80,7 @@ def post_decision(document_id: int):
 def post_finish(document_id: int):
     """Mark the document adjudicated once every coder is done and nothing is left open."""
     document = access.get_document_or_404(document_id, "reviewer")
-    try:
-        status = reviewing.finish(document, current_user)
-    except reviewing.CannotFinish as error:
-        db.session.rollback()
-        return json_error(409, "cannot_finish", str(error))
+    status = reviewing.finish(document, current_user)
     db.session.commit()
     return jsonify({"status": status, "review": reviewing.review_view(document)})
 
