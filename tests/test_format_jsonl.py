@@ -3,9 +3,8 @@
 import json
 from pathlib import Path
 
-from tests.test_format_common import sample_records
-
 from annotator.formats import jsonl
+from tests.test_format_common import sample_records
 
 GOLDEN = Path(__file__).parent / "data" / "format_jsonl" / "data.jsonl"
 

@@ -11,7 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from annotator.extensions import db
 from annotator.models import Actor, Assignment, Document, Layer, Project, Span
-from annotator.web.access import get_document_or_404
+from annotator.services.queues import project_has_assignments
+from annotator.web.access import document_role, get_document_or_404
 
 bp = Blueprint("annotate", __name__)
 
@@ -23,13 +24,23 @@ def page(document_id: int):
     document = get_document_or_404(document_id)
     project = db.session.get(Project, document.project_id)
     layer = request.args.get("layer") or None
+    data = _page_data(document, project, layer)
     return render_template(
         "annotate/page.html",
         document=document,
         project=project,
         layer_name=layer,
-        data=_page_data(document, project, layer),
+        may_mark_done=layer is None and _may_set_status(document, data["assignment_status"]),
+        data=data,
     )
+
+
+def _may_set_status(document: Document, assignment_status: str | None) -> bool:
+    """Tell whether the caller may mark the document done, as the status API will decide."""
+    if assignment_status is not None:
+        return True
+    return document_role(document) == "coder" and not project_has_assignments(
+        document.project_id)
 
 
 def _page_data(document: Document, project: Project, layer: str | None) -> dict:
