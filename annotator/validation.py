@@ -1,18 +1,36 @@
 """Validation of native records against their own paragraphs and a codebook (pure)."""
 
 import re
+from functools import lru_cache
 
 from annotator.codebook import attribute_problems, event_type, label_names
 from annotator.offsets import check_span
 
 ITEM_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable(text: str) -> bool:
+    """Tell whether `text` holds a NUL character or a lone surrogate (one C-level scan)."""
+    if text.isascii():
+        return "\x00" in text
+    return _UNSTORABLE.search(text) is not None
+
+
+_NOT_NAME = re.compile(r"[^0-9a-z]+")
 
 
 def name_key(name: object) -> object:
     """Return the form under which names match: case and runs of `-`, `_`, spaces ignored."""
     if not isinstance(name, str):
         return name
-    return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_")
+    return _name_key(name)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    # A codebook has few names, met once per span: each is worked out once.
+    return _NOT_NAME.sub("_", name.casefold()).strip("_")
 
 
 class _Names:
@@ -116,7 +134,7 @@ def _paragraph_texts(paragraphs: object, problems: list[str]) -> dict[int, str]:
             problems.append(f"{where}.index: {index} appears twice")
         if not isinstance(text, str) or not text:
             problems.append(f"{where}.text: must be non-empty text")
-        elif "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        elif unstorable(text):
             problems.append(f"{where}.text: contains a NUL character or a lone surrogate")
         else:
             texts[index] = text

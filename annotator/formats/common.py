@@ -350,6 +350,16 @@ def read_text(path: Path) -> str:
                          file=path.name, line=line) from None
 
 
+def crlf_positions(text: str, shift: int = 0) -> list[int]:
+    """Return, ascending, where each CR of a CRLF in `text` is, plus `shift`."""
+    positions = []
+    position = text.find("\r\n")
+    while position >= 0:
+        positions.append(position + shift)
+        position = text.find("\r\n", position + 2)
+    return positions
+
+
 class ParagraphMap:
     """Map offsets into a whole text onto the paragraphs the text import cuts it into."""
 
@@ -362,7 +372,7 @@ class ParagraphMap:
         self._shift = 1 if text.startswith("\ufeff") else 0
         body = text[self._shift:]
         # CRLF becomes LF on import: remember where each dropped CR was to move offsets.
-        self._dropped = [i + self._shift for i in range(len(body) - 1) if body[i:i + 2] == "\r\n"]
+        self._dropped = crlf_positions(body, self._shift)
         normal = normalise_newlines(body)
         self.texts = split_paragraphs(body)  # the txt and jsonl import's own rule
         self.starts = []

@@ -61,10 +61,21 @@ class UnitMap:
 
     def __init__(self, text: str, unit: str):
         self.unit = check_unit(unit)
-        self.length = len(text)
-        self._inner = inner_positions(text)
-        self.clusters = self.length - len(self._inner)
+        self.text, self.length = text, len(text)
+        self._inner_positions: list[int] | None = None
         self._utf16 = OffsetMap(text) if unit == "utf16" else None
+
+    @property
+    def _inner(self) -> list[int]:
+        """inner_positions(text), worked out the first time an offset needs it."""
+        if self._inner_positions is None:
+            self._inner_positions = inner_positions(self.text)
+        return self._inner_positions
+
+    @property
+    def clusters(self) -> int:
+        """How many grapheme clusters the text holds."""
+        return self.length - len(self._inner)
 
     def to_codepoints(self, offset: object) -> int:
         """Return the code-point offset for a peer's offset.
@@ -119,6 +130,10 @@ class UnitMap:
 
     def on_boundary(self, point: int) -> bool:
         """Tell whether a code-point offset lies between two grapheme clusters."""
+        if 0 < point < self.length:
+            before, after = self.text[point - 1], self.text[point]
+            if before < "\x80" and after < "\x80" and not (before == "\r" and after == "\n"):
+                return True  # a cluster always ends between two ASCII characters but CR LF
         index = bisect_left(self._inner, point)
         return index == len(self._inner) or self._inner[index] != point
 
