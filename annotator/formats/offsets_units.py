@@ -21,6 +21,10 @@ UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoints": "Unicode code points",
               "graphemes": "grapheme clusters"}
 _CLUSTER = regex.compile(r"\X")
 _STRETCH = regex.compile(r"[^\x00-\x7f]+|\r\n")
+# Two ASCII characters other than CR LF, between which a cluster always ends: read forwards, and
+# (for the edge before an offset) in the reversed text, where the pair reads second-first.
+_EDGE = regex.compile(r"[\x00-\x0c\x0e-\x7f][\x00-\x7f]|\r[\x00-\x09\x0b-\x7f]")
+_EDGE_REVERSED = regex.compile(r"[\x00-\x09\x0b-\x7f][\x00-\x7f]|\n[\x00-\x0c\x0e-\x7f]")
 
 
 def check_unit(unit: str) -> str:
@@ -63,6 +67,7 @@ class UnitMap:
         self.unit = check_unit(unit)
         self.text, self.length = text, len(text)
         self._inner_positions: list[int] | None = None
+        self._reversed: str | None = None
         self._utf16 = OffsetMap(text) if unit == "utf16" else None
 
     @property
@@ -134,8 +139,27 @@ class UnitMap:
             before, after = self.text[point - 1], self.text[point]
             if before < "\x80" and after < "\x80" and not (before == "\r" and after == "\n"):
                 return True  # a cluster always ends between two ASCII characters but CR LF
+            if self._inner_positions is None:
+                return self._segment_around(point)
         index = bisect_left(self._inner, point)
         return index == len(self._inner) or self._inner[index] != point
+
+
+    def _segment_around(self, point: int) -> bool:
+        """on_boundary for 0 < point < length, segmenting only the stretch between the nearest
+        pairs of ASCII characters (other than CR LF) on either side of `point`."""
+        text, length = self.text, self.length
+        after = _EDGE.search(text, point)
+        end = after.start() + 1 if after else length
+        if self._reversed is None:
+            self._reversed = text[::-1]
+        # The pair (text[q - 1], text[q]) sits at length - 1 - q in the reversed text.
+        before = _EDGE_REVERSED.search(self._reversed, length - point)
+        start = length - 1 - before.start() if before else 0
+        for cluster in _CLUSTER.finditer(text, start, end):
+            if cluster.end() >= point:
+                return cluster.end() == point or cluster.start() == point
+        return True
 
 
 def misfit_hint(unit: str, option: str = "--offsets") -> str:
