@@ -47,6 +47,8 @@ def _match_attrs(attrs: object, fields: list[dict], extra: tuple[str, ...] = ())
     """Return attrs with names (and choice values) spelled as `fields` spell them."""
     if not isinstance(attrs, dict):
         return attrs
+    if not attrs:  # most spans: nothing to spell
+        return {}
     names = _Names([f["name"] for f in fields] + list(extra))
     by_name = {f["name"]: f for f in fields}
     result = {}

@@ -16,7 +16,7 @@ from annotator.codebook import default_codebook
 from annotator.formats.common import ParagraphMap, crlf_positions
 from annotator.formats.offsets_units import UNITS, UnitMap, inner_positions
 from annotator.offsets import OffsetMap, astral_positions
-from annotator.validation import name_key, record_problems, unstorable
+from annotator.validation import match_names, name_key, record_problems, unstorable
 
 SETTINGS = settings(max_examples=300, deadline=None)
 PIECES = ["a", "Kyiv ", "1", "é", "e\u0301", "\U0001F44D", "\U0001F44D\U0001F3FD",
@@ -171,3 +171,17 @@ def test_name_key_matches_the_uncached_rule(name):
         else name
     assert name_key(name) == old
     assert name_key(name) == old  # and again, from the cache
+
+
+@SETTINGS
+@given(st.sampled_from([{}, {"Source": "x"}, {"polarity": "POSITIVE"}, {"mode": "asserted"}]))
+def test_match_names_gives_every_span_its_own_attrs(attrs):
+    book = default_codebook()
+    label = book["span_labels"][0]["name"]
+    record = {"spans": [{"label": label.lower(), "attrs": attrs},
+                        {"label": label, "attrs": attrs}]}
+    match_names(record, book)
+    first, second = record["spans"]
+    assert first["label"] == second["label"] == label
+    assert first["attrs"] == second["attrs"]
+    assert first["attrs"] is not second["attrs"] and first["attrs"] is not attrs
