@@ -31,7 +31,7 @@ def register(main: click.Group, transactional) -> None:
         from annotator.services.projects import find_user
 
         accounts.deactivate(None, find_user(name))
-        click.echo(f"deactivated {name}: signed out everywhere, its API tokens refused")
+        click.echo(f"deactivated {name}: signed out everywhere, its API tokens revoked")
 
     @main.command("activate-user")
     @click.argument("name")
@@ -55,7 +55,7 @@ def register(main: click.Group, transactional) -> None:
 
         user = find_user(name)
         accounts.set_password(None, user, _read_password(password_stdin))
-        click.echo(f"set the password of {name} (signed out everywhere)")
+        click.echo(f"set the password of {name} (signed out everywhere, its API tokens revoked)")
 
     @main.command("create-token")
     @click.argument("user_name")

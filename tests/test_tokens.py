@@ -8,13 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from annotator.cli import main
 from annotator.extensions import db
 from annotator.models import ApiToken, AuditEntry, Span, User
 from annotator.models.users import hash_token
-from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
+from annotator.services import accounts
+from tests.web_fixtures import PASSWORD, browser, world  # noqa: F401  (fixtures)
 
 ANNOTATOR = Path(sys.executable).with_name("annotator")
 
@@ -86,16 +88,35 @@ def test_a_revoked_token_is_refused_on_the_next_request_and_changes_nothing(app,
     assert "revoked" in runner.invoke(main, ["list-tokens"]).output
 
 
-def test_a_deactivated_users_token_is_refused_and_works_again_after_activation(
+def test_a_deactivated_users_token_is_refused_and_stays_revoked_after_activation(
         app, runner, world):
     secret = cli_token(runner, "coderA")
     client = app.test_client()
     assert runner.invoke(main, ["deactivate-user", "coderA"]).exit_code == 0
     refused = layer_of(client, world, secret)
     assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_token"
-    assert "user deactivated" in runner.invoke(main, ["list-tokens"]).output
+    assert "revoked" in runner.invoke(main, ["list-tokens"]).output  # revoked with the account
     assert runner.invoke(main, ["activate-user", "coderA"]).exit_code == 0
+    assert layer_of(client, world, secret).status_code == 401
+    fresh = cli_token(runner, "coderA")  # the account works again with a token issued now
+    assert layer_of(client, world, fresh).status_code == 200
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_new_password_revokes_the_tokens_issued_under_the_old_one(app, runner, world, own):
+    secret = cli_token(runner, "coderA")
+    client = app.test_client()
     assert layer_of(client, world, secret).status_code == 200
+    if own:  # the account's owner, with the current password
+        user = db.session.execute(select(User).where(User.username == "coderA")).scalar_one()
+        accounts.set_password(user, user, "a-brand-new-password", current=PASSWORD)
+        db.session.commit()
+    else:
+        done = runner.invoke(main, ["set-password", "coderA", "--password-stdin"],
+                             input="a-brand-new-password\n")
+        assert done.exit_code == 0, done.output
+    refused = layer_of(client, world, secret)
+    assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_token"
 
 
 def test_the_token_decides_whatever_session_cookie_comes_with_it(app, runner, world, browser):
@@ -243,3 +264,12 @@ def test_a_token_request_does_not_wait_for_a_busy_database_to_record_its_last_us
     assert response.status_code == 200 and waited < 2, waited
     db.session.expire_all()
     assert db.session.execute(select(ApiToken.last_used_at)).scalar_one() is None
+
+
+def test_a_proxys_basic_authorization_leaves_the_session_in_charge(browser, world):
+    # Behind a proxy that asks for HTTP Basic auth the browser sends it on every request.
+    coder = browser("coderA")
+    basic = {"Authorization": "Basic cHJveHk6c2VjcmV0"}
+    mine = coder.client.get(f"/api/documents/{world.doc1}/layer", headers=basic)
+    assert mine.status_code == 200
+    assert mine.get_json()["layer"]["user"] == "coderA"

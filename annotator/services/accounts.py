@@ -113,6 +113,7 @@ def deactivate(actor: User | None, user: User) -> None:
         raise Conflict(f"{user.username} is the last active admin")
     user.active = False
     user.sign_out_everywhere()  # reactivation must not revive cookies from before
+    _revoke_all_tokens(actor, user)  # nor tokens: a compromised account starts afresh
     _audit(actor, "deactivate_user", user, {"active": False}, {"active": True})
 
 
@@ -152,6 +153,9 @@ def set_password(actor: User | None, user: User, password: str,
         _require(actor, user)
     check_password_rules(password)
     user.set_password(password)
+    # A new password answers a leaked one: tokens issued under the old one (possibly by whoever
+    # held it) stop working too.
+    _revoke_all_tokens(actor, user)
     _audit(actor, "set_password", user, {"own": actor is not None and actor.id == user.id})
 
 
@@ -191,6 +195,15 @@ def find_token(token_id: int | str) -> ApiToken:
     if token is None:
         raise NotFound(f"no token with id {text!r}")
     return token
+
+
+def _revoke_all_tokens(actor: User | None, user: User) -> None:
+    """Revoke every live token of `user`, each with its audit entry."""
+    live = db.session.execute(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).scalars().all()
+    for token in live:
+        token.revoked_at = datetime.now(UTC)
+        _audit(actor, "revoke_token", user, {"token": token.id, "name": token.name})
 
 
 def revoke_token(actor: User | None, token: ApiToken) -> None:

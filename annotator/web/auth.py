@@ -114,9 +114,11 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             request.max_content_length = app.config.get(
                 "API_MAX_CONTENT_LENGTH", API_MAX_CONTENT_LENGTH)
-            if "Authorization" in request.headers:
+            scheme = request.headers.get("Authorization", "").partition(" ")[0]
+            if scheme.lower() == "bearer":
                 # A cross-site page cannot attach this header, so token requests need no CSRF
-                # token; the session cookie is ignored for them, and no session is made.
+                # token; the session cookie is ignored for them, and no session is made. Other
+                # schemes (a proxy's Basic auth, say) leave the request to its session.
                 g.token_request = True
                 if not current_user.is_authenticated:
                     return json_error(401, "invalid_token",
