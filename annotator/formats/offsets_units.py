@@ -135,15 +135,15 @@ class UnitMap:
 
     def on_boundary(self, point: int) -> bool:
         """Tell whether a code-point offset lies between two grapheme clusters."""
-        if 0 < point < self.length:
+        if not 0 < point < self.length:
+            return True  # the text's edges end clusters
+        if self._inner_positions is None:
             before, after = self.text[point - 1], self.text[point]
             if before < "\x80" and after < "\x80" and not (before == "\r" and after == "\n"):
                 return True  # a cluster always ends between two ASCII characters but CR LF
-            if self._inner_positions is None:
-                return self._segment_around(point)
+            return self._segment_around(point)
         index = bisect_left(self._inner, point)
         return index == len(self._inner) or self._inner[index] != point
-
 
     def _segment_around(self, point: int) -> bool:
         """on_boundary for 0 < point < length, segmenting only the stretch between the nearest
