@@ -178,3 +178,47 @@ def test_random_documents_round_trip_through_native(app, tmp_path, record):
     assert sorted(exported["spans"], key=key) == sorted(record["spans"], key=key)
     assert exported["attributions"] == record["attributions"]
     db.session.rollback()
+
+
+def _shifted(record: dict, by: int) -> dict:
+    """The same record with its paragraphs numbered from `by` instead of 0."""
+    shifted = json.loads(json.dumps(record))
+    for paragraph in shifted["paragraphs"]:
+        paragraph["index"] += by
+    for span in shifted["spans"]:
+        span["paragraph"] += by
+    return shifted
+
+
+def _stored_spans(project, layer: str) -> set[tuple[int, str, str]]:
+    return {(span["paragraph"], span["text"], span["label"])
+            for record in iter_records(project, layer) for span in record["spans"]}
+
+
+def test_paragraphs_numbered_from_one_land_on_the_right_paragraphs(app):
+    expected = {(s["paragraph"], s["text"], s["label"]) for s in sample_record()["spans"]}
+    # A new document, then a second layer of the same (now stored) document, each numbered
+    # from 1 (or 5) rather than 0: spans must land on the paragraphs their text is in.
+    project = make_project()
+    store = RecordStore(project, create_coders=True)
+    store.add_all([(_shifted(sample_record("coder1"), 1), "t", 1)])
+    db.session.commit()
+    RecordStore(project, create_coders=True).add_all(
+        [(_shifted(sample_record("coder2"), 5), "t", 2)])
+    db.session.commit()
+    assert _stored_spans(project, "coder1") == expected
+    assert _stored_spans(project, "coder2") == expected
+
+
+def test_a_file_of_bad_records_stops_collecting_errors_at_the_cap(app):
+    from annotator.errors import InputErrors
+    from annotator.services.storing import MAX_ERRORS
+
+    bad = dict(sample_record(), spans=[dict(sample_record()["spans"][0], label="NO_SUCH")])
+    records = [(dict(bad, id=f"doc-{n}"), "bad.jsonl", n + 1) for n in range(MAX_ERRORS + 30)]
+    try:
+        RecordStore(make_project(), create_coders=True).add_all(records)
+    except InputErrors as error:
+        assert len(error.errors) == MAX_ERRORS
+    else:
+        raise AssertionError("the import should have failed")

@@ -45,7 +45,11 @@ BATCH = 500  # records staged before they are written (memory stays flat)
 
 
 class _Document:
-    """A document of the import: stored (id known) or staged (row and paragraphs to write)."""
+    """A document of the import: stored (id known) or staged (row and paragraphs to write).
+
+    `index_of` maps a paragraph's position (0, 1, ... in document order) to its stored id; a
+    record's own paragraph indices need not start at 0, so items go through `positions`.
+    """
 
     __slots__ = ("id", "shape", "index_of", "row", "paragraphs", "stored_before")
 
@@ -99,11 +103,11 @@ class RecordStore:
             problems = record_problems(record, self.book) or self._actor_problems(record)
             if problems:
                 self._fail(file, line, "; ".join(problems[:10]))
-                continue
-            try:
-                self.add(record)
-            except InputError as error:
-                self._fail(file, line, error.message)
+            else:
+                try:
+                    self.add(record)
+                except InputError as error:
+                    self._fail(file, line, error.message)
             if len(self.errors) >= MAX_ERRORS:
                 break
             staged += 1
@@ -188,7 +192,7 @@ class RecordStore:
             .where(Paragraph.document_id == document_id).order_by(Paragraph.position)
         ).all()
         return _Document(document_id, _shape([(row.text, row.boilerplate) for row in rows]),
-                         {row.position: row.id for row in rows})
+                         {position: row.id for position, row in enumerate(rows)})
 
     def _stage_document(self, record: dict, paragraphs: list[tuple[int, str, bool]],
                         shape: bytes) -> _Document:
@@ -319,14 +323,14 @@ class RecordStore:
         rows, owners = [], []
         for document, document_id in zip(documents, ids, strict=True):
             document.id, document.row, document.index_of = document_id, None, {}
-            for position, (index, body, flag) in enumerate(document.paragraphs):
+            for position, (_index, body, flag) in enumerate(document.paragraphs):
                 rows.append({"document_id": document_id, "position": position, "text": body,
                              "boilerplate": flag})
-                owners.append((document.index_of, index))
+                owners.append((document.index_of, position))
             document.paragraphs = None
-        for (index_of, index), paragraph_id in zip(owners, _insert_ids(Paragraph, rows),
-                                                   strict=True):
-            index_of[index] = paragraph_id
+        for (index_of, position), paragraph_id in zip(owners, _insert_ids(Paragraph, rows),
+                                                      strict=True):
+            index_of[position] = paragraph_id
         self.new_documents = []
 
     def _write_items(self) -> None:
@@ -334,9 +338,10 @@ class RecordStore:
         span_rows = []
         for layer, record in staged:
             texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
-            index_of = layer.document.index_of
+            index_of, position = layer.document.index_of, positions(record)
             span_rows += [
-                {"uid": s["id"], "layer_id": layer.id, "paragraph_id": index_of[s["paragraph"]],
+                {"uid": s["id"], "layer_id": layer.id,
+                 "paragraph_id": index_of[position[s["paragraph"]]],
                  "start": s["start"], "end": s["end"], "label": s["label"],
                  "text": texts[s["paragraph"]][s["start"]:s["end"]],
                  "attrs": s.get("attrs") or {}}
@@ -429,6 +434,12 @@ def _by_record(staged: list[tuple[_Layer, dict]], kind: str,
         found.append({item["id"]: ids[at + n] for n, item in enumerate(items)})
         at += len(items)
     return found
+
+
+def positions(record: dict) -> dict[int, int]:
+    """Map a record's paragraph indices to positions in document order (0, 1, ...)."""
+    indices = sorted(p.get("index", i) for i, p in enumerate(record["paragraphs"]))
+    return {index: position for position, index in enumerate(indices)}
 
 
 def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
