@@ -5,7 +5,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.formats import native
@@ -13,7 +13,7 @@ from annotator.models import User
 from annotator.services.intake import import_files
 from annotator.services.records import iter_records
 from annotator.services.storing import RecordStore
-from tests.helpers import add_member, make_project
+from tests.helpers import add_member, make_project, make_user
 
 PARAGRAPHS = [
     "Cafe\u0301 owners 😀 said 👩‍❤️‍👩 Zelensky met Erdoğan in Istanbul.",
@@ -222,3 +222,60 @@ def test_a_file_of_bad_records_stops_collecting_errors_at_the_cap(app):
         assert len(error.errors) == MAX_ERRORS
     else:
         raise AssertionError("the import should have failed")
+
+
+def test_two_annotated_imports_of_one_layer_at_once_store_one_and_refuse_the_other(
+        app, tmp_path):
+    """PostgreSQL: the second import waits for the first, then is refused by file and line
+    (not a unique-key failure half-way); SQLite's write lock serialises them anyway."""
+    import threading
+
+    import pytest
+
+    from annotator.errors import InputError, InputErrors
+    from annotator.models import Layer, Project
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent transactions on PostgreSQL")
+    project = make_project()
+    add_member(project, make_user("coder1"))
+    db.session.commit()
+    paths = []
+    for name in ("first", "second"):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps(sample_record(), ensure_ascii=False) + "\n", encoding="utf-8")
+        paths.append(path)
+    project_id = project.id
+    stored, may_commit, outcome = threading.Event(), threading.Event(), {}
+
+    def first_import():
+        with app.app_context():
+            import_files(db.session.get(Project, project_id), [paths[0]], "native")
+            stored.set()
+            may_commit.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    def second_import():
+        with app.app_context():
+            try:
+                import_files(db.session.get(Project, project_id), [paths[1]], "native")
+            except (InputError, InputErrors) as error:
+                outcome["error"] = error.message
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    importer = threading.Thread(target=first_import)
+    importer.start()
+    assert stored.wait(10)
+    waiter = threading.Thread(target=second_import)
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive()  # queued behind the first import
+    may_commit.set()
+    importer.join(10)
+    waiter.join(10)
+    assert "second.jsonl, line 1" in outcome["error"]
+    assert "already holds annotations" in outcome["error"]
+    assert db.session.execute(select(func.count()).select_from(Layer)).scalar_one() == 1

@@ -46,6 +46,18 @@ PARAGRAPH_COLUMNS = ("document_id", "position", "text", "boilerplate")
 IMPORT_LOCK = 0x1A2B  # PostgreSQL advisory lock class for "importing into project N"
 
 
+def queue_imports(project: Project) -> None:
+    """Make imports into one project wait for each other until their transactions end.
+
+    SQLite's write lock does this there. On PostgreSQL the second import then sees the first's
+    documents and layers, instead of failing on a unique key half-way (a 500), and ids equal up
+    to Unicode normalisation cannot both land.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :project)"),
+                           {"kind": IMPORT_LOCK, "project": project.id})
+
+
 def guess_format(path: Path) -> str:
     """Return the article format for a file name.
 
@@ -267,12 +279,7 @@ def insert_articles(project: Project, checked: CheckedArticles,
     """
     if project.id != checked.project_id:
         raise ValueError("the articles were checked for another project")
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Imports into one project queue here (SQLite's write lock does this there): the second
-        # then sees the first's ids below, instead of failing on the unique key mid-COPY, and
-        # ids equal up to Unicode normalisation cannot both land.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :project)"),
-                           {"kind": IMPORT_LOCK, "project": project.id})
+    queue_imports(project)
     if _fingerprint(project.id) != checked.fingerprint:
         # The project's documents changed after the files were read (another import, say):
         # check the ids again now that this transaction holds the write lock.

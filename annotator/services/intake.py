@@ -41,6 +41,9 @@ class PreparedImport:
             from annotator.services.importing import insert_articles
 
             return insert_articles(project, self.articles, progress)
+        from annotator.services.importing import queue_imports
+
+        queue_imports(project)
         store = RecordStore(project, actor, create_coders=create_coders)
         return store.add_all(_annotated_records(self.paths, self.fmt, self.options))
 
