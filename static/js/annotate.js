@@ -197,9 +197,15 @@ function openFrame(kind, id, focusKey) {
 
 /** Why changes cannot be made here now, if they cannot (and say so). */
 function blocked() {
+  // While a save is compared with (or conflicts with) a newer version, a further change would
+  // be made on a stale view and escape that comparison: wait for it, or for the coder's choice.
   const why = !outbox ? "The annotations are not loaded yet."
     : readOnly || (outbox.stopped === "taken"
-      ? "Another tab took over this page's unsaved changes: continue there, or reload this page." : null);
+      ? "Another tab took over this page's unsaved changes: continue there, or reload this page."
+      : outbox.stopped === "conflict"
+        ? "Choose how to settle the conflict below before making further changes."
+        : outbox.stopped === "rebasing"
+          ? "Comparing with the version saved elsewhere; try again in a moment." : null);
   if (why) say(why);
   return Boolean(why);
 }
