@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from annotator.errors import AnnotatorError, Conflict, InputError, NotFound
+from annotator.errors import Conflict, Forbidden, InputError, NotFound
 from annotator.extensions import db
 from annotator.models import ApiToken, AuditEntry, Membership, Project, User
 from annotator.models.projects import ROLES
@@ -27,8 +27,8 @@ MAX_TOKEN_NAME = 80
 MAX_LIVE_TOKENS = 20  # per user: enough for every script, few enough to review
 
 
-class NotAllowed(AnnotatorError):
-    code = "forbidden"
+class NotAllowed(Forbidden):
+    """An account action the actor may not take (a 403 wherever it is not caught)."""
 
 
 def _audit(actor: User | None, action: str, user: User, after: dict | None = None,
