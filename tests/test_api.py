@@ -357,10 +357,14 @@ def test_api_token_works_without_csrf_and_bad_tokens_get_401(browser, world, app
                                  "changes": [span("s-1", 0, 7)]})
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers  # token requests make no session
-    for header in ("Bearer wrong", "Basic abc", "Bearer "):
+    for header in ("Bearer wrong", "bearer wrong", "Bearer "):
         refused = client.get(f"/api/documents/{world.doc1}/layer",
                              headers={"Authorization": header})
         assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_token"
+    # Another scheme (a proxy's Basic auth) is no API token: without a session, not signed in.
+    refused = client.get(f"/api/documents/{world.doc1}/layer",
+                         headers={"Authorization": "Basic abc"})
+    assert refused.status_code == 401 and refused.get_json()["error"] == "unauthorized"
     user = db.session.get(User, world.users["coderA"])
     user.active = False
     db.session.commit()
