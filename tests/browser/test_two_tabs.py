@@ -3,17 +3,18 @@ storage). A save that meets a newer version is rebased without asking when the t
 different items; only the same item changed on both sides asks. What is stored is read back
 through the API.
 """
+# ruff: noqa: F811  (the doc fixture imported from test_annotate is redefined as an argument)
 
 import copy
-from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
 from annotator.extensions import db
+from annotator.models import Project
 from annotator.services.storing import RecordStore
 from tests.browser.support import P0, P1, P2, drag_select, open_annotate, press, sign_in, wait_saved
-from tests.helpers import add_member, make_document, make_project, make_user
+from tests.browser.test_annotate import doc  # noqa: F401  (fixture: coder1's document d1)
 
 pytestmark = pytest.mark.browser
 
@@ -28,18 +29,6 @@ WATCH_CONFLICT = """() => {
   new MutationObserver(() => window.statuses.push(status.textContent))
     .observe(status, {childList: true, characterData: true, subtree: true});
 }"""
-
-
-@pytest.fixture
-def doc(app):
-    user = make_user("coder1")
-    project = make_project()
-    add_member(project, user)
-    document = make_document(project, "d1", [P0, P1, P2], title="Prisoner exchange",
-                             boilerplate=(2,))
-    ids = SimpleNamespace(project=project, document=document.id)
-    db.session.commit()
-    return ids
 
 
 def two_tabs(new_page, document_id: int):
@@ -95,7 +84,7 @@ def test_unrelated_additions_in_two_tabs_are_both_saved_without_asking(new_page,
 
 def test_the_same_span_changed_in_two_tabs_asks_and_overwrites_nothing(new_page, doc):
     start = P0.index("Ukraine")
-    RecordStore(doc.project).add_all([({
+    RecordStore(db.session.get(Project, doc.project)).add_all([({
         "id": "d1", "layer": "coder1",
         "paragraphs": [{"index": i, "text": t, "boilerplate": i == 2}
                        for i, t in enumerate([P0, P1, P2])],
