@@ -14,6 +14,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.formats.registry import IMPORTERS, OPTIONS, importer
 from annotator.models import Project, User
+from annotator.services.importing import insert_articles, queue_imports, read_articles
 from annotator.services.storing import RecordStore
 
 ANNOTATED_FORMATS = tuple(IMPORTERS)
@@ -38,11 +39,7 @@ class PreparedImport:
             the check; every problem of annotated files, which are checked as they are stored).
         """
         if self.articles is not None:
-            from annotator.services.importing import insert_articles
-
             return insert_articles(project, self.articles, progress)
-        from annotator.services.importing import queue_imports
-
         queue_imports(project)
         store = RecordStore(project, actor, create_coders=create_coders)
         return store.add_all(_annotated_records(self.paths, self.fmt, self.options))
@@ -73,8 +70,6 @@ def prepare_import(project: Project, paths: list[Path], fmt: str | None = None,
         # Annotated records are checked against the layers already stored as they are
         # written (storing.RecordStore), so they are read while storing.
         return PreparedImport(paths, fmt, options=options)
-    from annotator.services.importing import read_articles
-
     return PreparedImport(paths, fmt, read_articles(project, paths, fmt))
 
 
