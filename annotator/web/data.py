@@ -19,7 +19,8 @@ from annotator.database import sqlite_begin_mode
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.formats.registry import ARTICLE_FORMATS, EXPORTERS, IMPORTERS, web_choices
-from annotator.models import Membership, Project, User
+from annotator.models import Project
+from annotator.services.exporting import coder_layer_names
 from annotator.services.intake import prepare_import
 from annotator.web import access
 from annotator.web.downloads import export_response
@@ -80,12 +81,8 @@ class ExportForm(FlaskForm):
 
 
 def _layer_choices(project: Project) -> list[tuple[str, str]]:
-    coders = db.session.execute(
-        db.select(User.username).join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id, Membership.role == "coder")
-        .order_by(User.username)).scalars()
-    keywords = {value for value, _ in KEYWORDS}
-    return KEYWORDS + [(name, f"{name}'s layer") for name in coders if name not in keywords]
+    # The same names the command line's --layer accepts.
+    return KEYWORDS + [(name, f"{name}'s layer") for name in coder_layer_names(project)]
 
 
 @bp.route("/projects/<int:project_id>/import", methods=["GET", "POST"])
