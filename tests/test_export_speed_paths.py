@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.formats import tokens
-from annotator.services.records import _attrs
+from annotator.layers.native import _attrs
 
 # Letters, digits of several scripts, spaces Python counts as such, punctuation, and every kind
 # of character that glues onto the one before it: combining accents, variation selectors, the

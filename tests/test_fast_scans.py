@@ -16,7 +16,8 @@ from annotator.codebook import default_codebook
 from annotator.formats.common import ParagraphMap, crlf_positions
 from annotator.formats.offsets_units import UNITS, UnitMap, inner_positions
 from annotator.offsets import OffsetMap, astral_positions
-from annotator.validation import match_names, name_key, record_problems, unstorable
+from annotator.layers import record_problems
+from annotator.validation import match_names, name_key, unstorable
 
 SETTINGS = settings(max_examples=300, deadline=None)
 PIECES = ["a", "Kyiv ", "1", "é", "e\u0301", "\U0001F44D", "\U0001F44D\U0001F3FD",

@@ -36,16 +36,17 @@ import os, signal, sys
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Layer, User
-from annotator.services import annotating, changes
+from annotator.layers import editor
+from annotator.services import annotating
 
-apply = changes.LayerEditor.apply
+apply = editor.LayerEditor.apply
 
 def apply_then_die(self, index, change):
     apply(self, index, change)
     if index == 1:  # two changes written to the database, none committed
         os.kill(os.getpid(), signal.SIGKILL)
 
-changes.LayerEditor.apply = apply_then_die
+editor.LayerEditor.apply = apply_then_die
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "k" * 64})
 with app.app_context():
     layer = db.session.get(Layer, int(sys.argv[2]))

@@ -15,7 +15,7 @@ from annotator.codebook import built_in_codebook, default_codebook, load_codeboo
 from annotator.errors import InputError
 from annotator.formats import brat
 from annotator.formats.brat_names import file_stem, stem_name
-from annotator.validation import record_problems
+from annotator.layers import record_problems
 
 TEXT = "Reports\n\nWikinews reported that Google and YouTube merged. Nobody knew it."
 CONF = """[entities]

@@ -3,15 +3,15 @@
 Never commits: the view owns the transaction and rolls back when a batch is refused.
 """
 
-from sqlalchemy.orm.attributes import set_committed_value
+import re
 
 from annotator.errors import Conflict, Forbidden, InvalidField
 from annotator.extensions import db
+from annotator.layers import InvalidChange, apply_batch, layer_items
 from annotator.models import Assignment, AuditEntry, Codebook, Document, Layer, Project, User
-from annotator.services.changes import NEW_ID, InvalidChange, LayerEditor
 from annotator.services.queues import SELF_ASSIGNED, project_has_assignments
-from annotator.services.records import layer_items
 
+CHANGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a request's id (not an item's)
 MAX_CHANGES = 2000  # per request; a page saves every few seconds, far below this
 STATUSES = ("in_progress", "done")
 
@@ -74,7 +74,7 @@ def parse_change_request(payload: object) -> tuple[str, int, list]:
     if not isinstance(payload, dict):
         raise InvalidRequest("body", "must be a JSON object")
     change_id = payload.get("change_id")
-    if not isinstance(change_id, str) or not NEW_ID.fullmatch(change_id):
+    if not isinstance(change_id, str) or not CHANGE_ID.fullmatch(change_id):
         raise InvalidRequest("change_id", "must be 1-64 characters from A-Z, a-z, 0-9, _ and -")
     base = payload.get("base_version")
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
@@ -102,30 +102,12 @@ def apply_changes(layer: Layer, user: User, payload: object) -> int:
     if not changes:
         return layer.version
     project_id, codebook_version, book = _current_codebook(layer.document_id)
-    editor = LayerEditor(layer, user.id, project_id, book)
-    for index, change in enumerate(changes):
-        editor.apply(index, change)
-    _bump_version(layer, change_id, codebook_version)  # validated against this codebook
+    # Validated against this codebook, so the layer records its version.
+    apply_batch(layer, user.id, project_id, book, changes, change_id, codebook_version,
+                conflict=lambda: StaleVersion(layer))
     if layer.kind == "coder":
         _start_assignment(layer.document_id, layer.user_id)
     return layer.version
-
-
-def _bump_version(layer: Layer, change_id: str, codebook_version: int) -> None:
-    """Write the layer's next version with a plain UPDATE, and show it on the object.
-
-    :raise StaleVersion: if another save changed the version meanwhile (a caller that did not
-        lock the layer); the caller rolls back.
-    """
-    values = {"version": layer.version + 1, "last_change_id": change_id,
-              "codebook_version": codebook_version}
-    updated = db.session.connection().execute(
-        db.update(Layer).where(Layer.id == layer.id, Layer.version == layer.version)
-        .values(**values))
-    if updated.rowcount != 1:
-        raise StaleVersion(layer)
-    for key, value in values.items():
-        set_committed_value(layer, key, value)  # as loaded: nothing left for the ORM to flush
 
 
 def _current_codebook(document_id: int) -> tuple[int, int, dict]:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from annotator.adjudication import walk
 from annotator.adjudication_items import signature, span_key
-from annotator.services.gold import GoldWriter
-from annotator.services.gold_relations import put_attribution, put_event
+from annotator.layers.gold import GoldWriter, put_attribution, put_event
 from annotator.services.reviewing import Review
 
 

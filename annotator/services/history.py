@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
+from annotator.layers import SNAPSHOTS
 from annotator.models import AuditEntry, Layer, User
-from annotator.services.snapshots import SNAPSHOTS
 
 KINDS = ("span", "event", "attribution")
 PER_PAGE = 50

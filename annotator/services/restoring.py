@@ -7,21 +7,10 @@ That entry is what lets a later restore step back over this one.
 """
 
 from annotator.extensions import db
-from annotator.models import (
-    Attribution,
-    AttributionPart,
-    AuditEntry,
-    Event,
-    EventArgument,
-    Layer,
-    Project,
-    Span,
-    User,
-)
-from annotator.models.annotations import ATTRIBUTION_ROLES
+from annotator.layers import LayerItems, bump_version, delete_items, insert_items, record_problems
+from annotator.models import AuditEntry, Layer, Project, User
 from annotator.services.annotating import StaleVersion
 from annotator.services.history import KINDS, CannotRestore, current_items, listed, state_at
-from annotator.validation import record_problems
 
 __all__ = ["CannotRestore", "StaleVersion", "restore_layer"]
 
@@ -53,9 +42,9 @@ def restore_layer(layer: Layer, entry_id: int, user: User, base_version: int) ->
     before = current_items(layer)
     _replace_items(layer, target, {p.position: p.id for p in document.paragraphs})
     old_version = layer.version
-    layer.version += 1
-    layer.last_change_id = None  # a retried old batch must meet the new version and get 409
-    layer.codebook_version = project.codebook.version
+    # A retried old batch must meet the new version and get 409.
+    bump_version(layer, lambda: StaleVersion(layer), last_change_id=None,
+                 codebook_version=project.codebook.version)
     db.session.add(AuditEntry(
         user_id=user.id, project_id=project.id, document_id=document.id, layer_id=layer.id,
         action="restore", target_type="layer", target_uid=str(layer.id),
@@ -69,39 +58,8 @@ def _bare(item: dict) -> dict:
     return {k: v for k, v in item.items() if k != "provenance"}
 
 
-def _replace_items(layer: Layer, target: dict, paragraph_id: dict[int, int]) -> None:
+def _replace_items(layer: Layer, target: dict, paragraph_ids: dict[int, int]) -> None:
     """Delete the layer's items and insert the target's, keeping ids, order and provenance."""
-    for kind in reversed(KINDS):  # attributions and events point at spans: they go first
-        for obj in list(getattr(layer, f"{kind}s")):
-            db.session.delete(obj)
-        db.session.flush()
-    db.session.expire(layer, [f"{kind}s" for kind in KINDS])
-    spans = {}
-    for item in target["span"].values():
-        spans[item["id"]] = Span(
-            uid=item["id"], layer_id=layer.id, paragraph_id=paragraph_id[item["paragraph"]],
-            start=item["start"], end=item["end"], label=item["label"], text=item["text"],
-            attrs=item.get("attrs") or {}, provenance=item.get("provenance"))
-    db.session.add_all(spans.values())
-    for item in target["event"].values():
-        event = Event(uid=item["id"], layer_id=layer.id, event_type=item["type"],
-                      trigger=spans.get(item["trigger"]) if item.get("trigger") else None,
-                      attrs=item.get("attrs") or {}, provenance=item.get("provenance"))
-        event.arguments = [EventArgument(role=a["role"], span=spans[a["span"]], position=n)
-                           for n, a in enumerate(item.get("arguments") or [])]
-        db.session.add(event)
-    attributions = {}
-    for item in target["attribution"].values():
-        attribution = Attribution(uid=item["id"], layer_id=layer.id,
-                                  attrs=item.get("attrs") or {},
-                                  provenance=item.get("provenance"))
-        attribution.parts = [AttributionPart(role=role, span=spans[uid], position=n)
-                             for role in ATTRIBUTION_ROLES
-                             for n, uid in enumerate(item.get(role) or [])]
-        attributions[item["id"]] = attribution
-    for item in target["attribution"].values():  # parents once every attribution exists
-        if item.get("parent"):
-            attributions[item["id"]].parent = attributions[item["parent"]]
-    db.session.add_all(attributions.values())
-    db.session.flush()
+    delete_items([layer.id])
+    insert_items([LayerItems(layer.id, layer.document_id, paragraph_ids, {}, listed(target))])
     db.session.expire(layer, [f"{kind}s" for kind in KINDS])

@@ -9,8 +9,9 @@ from annotator.adjudication import find_target, walk
 from annotator.adjudication_items import event_key, signature, span_key
 from annotator.errors import Conflict
 from annotator.extensions import db
+from annotator.layers import GoldWriter, InvalidDecision
 from annotator.models import AuditEntry, Document, User
-from annotator.services.gold import GoldWriter, InvalidDecision
+from annotator.services.annotating import create_layer, find_layer
 from annotator.services.gold_placing import Context, put, replace_target
 from annotator.services.reviewing import (
     DECISIONS,
@@ -88,7 +89,8 @@ def decide(document: Document, reviewer: User, payload: object) -> dict:
     decision = parse_decision(payload)
     sync_document_status(document, reviewer)
     review = load_review(document)
-    writer = GoldWriter(document, reviewer.username, review.book)
+    gold = find_layer(document.id, "gold", None) or create_layer(document, "gold", None)
+    writer = GoldWriter(document, gold, reviewer.username, review.book)
     # Lock the gold row so two reviewers' decisions queue up (PostgreSQL; SQLite's IMMEDIATE
     # begin already holds the write lock).
     db.session.refresh(writer.layer, with_for_update=True)

@@ -11,10 +11,9 @@ from annotator.adjudication import KINDS, align_document, review_states, walk
 from annotator.adjudication_items import prepare
 from annotator.errors import Conflict
 from annotator.extensions import db
+from annotator.layers import gold_items, load_layer_items, serialise_items
 from annotator.models import Assignment, AuditEntry, Document, Layer, Project, User
 from annotator.services.annotating import find_layer
-from annotator.services.gold import gold_items
-from annotator.services.records import load_layer_items, serialise_items
 
 DECISIONS = ("accept_agreed", "accept", "edit", "reject", "note")
 AUDIT_ACTIONS = tuple(f"review_{name}" for name in DECISIONS)

@@ -19,17 +19,16 @@ import json
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, exists, func, insert, select, text, update
+from sqlalchemy import bindparam, exists, select, update
 
 from annotator.errors import Conflict, InputError, InputErrors
 from annotator.extensions import db
+from annotator.layers import LayerItems, insert_items, insert_with_ids, record_problems
 from annotator.models import (
     Attribution,
-    AttributionPart,
     AuditEntry,
     Document,
     Event,
-    EventArgument,
     Layer,
     Membership,
     Paragraph,
@@ -38,7 +37,6 @@ from annotator.models import (
     User,
 )
 from annotator.services.actor_refs import actor_values, registry_ids
-from annotator.validation import record_problems
 
 MAX_ERRORS = 50
 BATCH = 500  # records staged before they are written (memory stays flat)
@@ -302,7 +300,7 @@ class RecordStore:
         """Write every staged row, a fixed number of statements for the whole batch."""
         self._write_documents()
         layers = self.new_layers
-        ids = _insert_ids(Layer, [
+        ids = insert_with_ids(Layer, [
             {"document_id": layer.document.id,
              "kind": "gold" if layer.user_id is None else "coder", "user_id": layer.user_id,
              "codebook_version": self.codebook_version, "version": layer.version}
@@ -319,7 +317,7 @@ class RecordStore:
 
     def _write_documents(self) -> None:
         documents = self.new_documents
-        ids = _insert_ids(Document, [document.row for document in documents])
+        ids = insert_with_ids(Document, [document.row for document in documents])
         rows, owners = [], []
         for document, document_id in zip(documents, ids, strict=True):
             document.id, document.row, document.index_of = document_id, None, {}
@@ -328,112 +326,21 @@ class RecordStore:
                              "boilerplate": flag})
                 owners.append((document.index_of, position))
             document.paragraphs = None
-        for (index_of, position), paragraph_id in zip(owners, _insert_ids(Paragraph, rows),
+        for (index_of, position), paragraph_id in zip(owners, insert_with_ids(Paragraph, rows),
                                                       strict=True):
             index_of[position] = paragraph_id
         self.new_documents = []
 
     def _write_items(self) -> None:
-        staged = self.staged
-        span_rows = []
-        for layer, record in staged:
-            texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
+        batch = []
+        for layer, record in self.staged:
             index_of, position = layer.document.index_of, positions(record)
-            span_rows += [
-                {"uid": s["id"], "layer_id": layer.id,
-                 "paragraph_id": index_of[position[s["paragraph"]]],
-                 "start": s["start"], "end": s["end"], "label": s["label"],
-                 "text": texts[s["paragraph"]][s["start"]:s["end"]],
-                 "attrs": s.get("attrs") or {}}
-                for s in record.get("spans", [])
-            ]
-        span_ids = _by_record(staged, "spans", _insert_ids(Span, span_rows))
-        event_ids = _by_record(staged, "events", _insert_ids(Event, [
-            {"uid": e["id"], "layer_id": layer.id, "event_type": e["type"],
-             "trigger_span_id": span_ids[n].get(e.get("trigger")),
-             "attrs": e.get("attrs") or {}}
-            for n, (layer, record) in enumerate(staged) for e in record.get("events", [])
-        ]))
-        _insert(EventArgument, [
-            {"event_id": event_ids[n][e["id"]], "role": a["role"],
-             "span_id": span_ids[n][a["span"]], "position": position}
-            for n, (_, record) in enumerate(staged) for e in record.get("events", [])
-            for position, a in enumerate(_unique_arguments(e.get("arguments", [])))
-        ])
-        attribution_ids = _by_record(staged, "attributions", _insert_ids(Attribution, [
-            {"uid": a["id"], "layer_id": layer.id, "attrs": a.get("attrs") or {}}
-            for layer, record in staged for a in record.get("attributions", [])
-        ]))
-        # Parents after all rows exist, so order in the file is free.
-        parents = [{"attribution": attribution_ids[n][a["id"]],
-                    "parent": attribution_ids[n][a["parent"]]}
-                   for n, (_, record) in enumerate(staged)
-                   for a in record.get("attributions", []) if a.get("parent") is not None]
-        if parents:
-            table = Attribution.__table__
-            db.session.execute(update(table).where(table.c.id == bindparam("attribution"))
-                               .values(parent_id=bindparam("parent")), parents)
-        _insert(AttributionPart, [
-            {"attribution_id": attribution_ids[n][a["id"]], "role": role,
-             "span_id": span_ids[n][member], "position": position}
-            for n, (_, record) in enumerate(staged) for a in record.get("attributions", [])
-            for role in ("source", "cue", "content")
-            for position, member in enumerate(dict.fromkeys(a.get(role, [])))
-        ])
-        _insert(AuditEntry, [
-            {"user_id": self.actor.id if self.actor else None, "project_id": self.project.id,
-             "document_id": layer.document.id, "layer_id": layer.id, "action": "import",
-             "target_type": "layer",
-             "after": {"spans": len(record.get("spans", [])),
-                       "events": len(record.get("events", [])),
-                       "attributions": len(record.get("attributions", []))}}
-            for layer, record in staged
-        ])
-
-
-def _insert(model, rows: list[dict]) -> None:
-    """Insert rows with one executemany (nothing for no rows)."""
-    if rows:  # the table, not the ORM's bulk insert, which splits rows by their None values
-        db.session.execute(insert(model.__table__), rows)
-
-
-def _insert_ids(model, rows: list[dict]) -> list[int]:
-    """Insert rows with ids assigned up front, with one executemany; return the ids in order.
-
-    (INSERT ... RETURNING with its rows' order kept goes a row at a time on SQLite.)
-    """
-    if not rows:
-        return []
-    ids = _new_ids(model, len(rows))
-    for row, new_id in zip(rows, ids, strict=True):
-        row["id"] = new_id
-    _insert(model, rows)
-    return ids
-
-
-def _new_ids(model, count: int) -> list[int]:
-    """Return `count` free ids of a table, taken in one statement."""
-    connection = db.session.connection()
-    table = model.__table__.name
-    if connection.dialect.name == "postgresql":
-        return list(connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :count)"), {"table": table, "count": count}).scalars())
-    # SQLite has a single writer, and the import's transaction holds the write lock (it
-    # begins IMMEDIATE), so the ids above the highest one are free (what SQLite would pick).
-    highest = connection.execute(select(func.max(model.id))).scalar() or 0
-    return list(range(highest + 1, highest + 1 + count))
-
-
-def _by_record(staged: list[tuple[_Layer, dict]], kind: str,
-               ids: list[int]) -> list[dict[str, int]]:
-    """Split ids returned for every staged record's `kind` into {uid: id} per record."""
-    found, at = [], 0
-    for _, record in staged:
-        items = record.get(kind, [])
-        found.append({item["id"]: ids[at + n] for n, item in enumerate(items)})
-        at += len(items)
-    return found
+            texts = {p.get("index", i): p["text"] for i, p in enumerate(record["paragraphs"])}
+            batch.append(LayerItems(layer.id, layer.document.id,
+                                    {index: index_of[at] for index, at in position.items()},
+                                    texts, record))
+        insert_items(batch, audit={"user_id": self.actor.id if self.actor else None,
+                                   "project_id": self.project.id, "action": "import"})
 
 
 def positions(record: dict) -> dict[int, int]:
@@ -445,13 +352,3 @@ def positions(record: dict) -> dict[int, int]:
 def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
     """Return a digest of a document's paragraphs (texts and boilerplate flags), to compare."""
     return hashlib.sha256(json.dumps(paragraphs, ensure_ascii=False).encode()).digest()
-
-
-def _unique_arguments(arguments: list[dict]) -> list[dict]:
-    seen, unique = set(), []
-    for argument in arguments:
-        key = (argument["role"], argument["span"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(argument)
-    return unique

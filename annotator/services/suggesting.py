@@ -13,21 +13,14 @@ statements.
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from annotator.errors import NotFound
 from annotator.extensions import db
-from annotator.models import (
-    Actor,
-    Attribution,
-    AttributionPart,
-    Document,
-    Layer,
-    Paragraph,
-    Project,
-    Span,
-)
+from annotator.layers import LayerItems, bump_version, delete_items, insert_items
+from annotator.layers.rules import attribution_problems, span_problems
+from annotator.models import Actor, Document, Layer, Paragraph, Project
 from annotator.services.records import iter_records
 from annotator.suggest import ActorEntry, Gazetteer, suggest_paragraphs, worker
 from annotator.suggest.scoring import add_counts, figures, mean_figures, score_document
@@ -191,17 +184,21 @@ class LayerTarget:
 
     document_id: int
     paragraph_ids: dict  # position -> paragraph id
+    texts: dict  # position -> paragraph text
     codebook_version: int | None
+    book: dict
 
 
 def layer_target(document: Document) -> LayerTarget:
     """Read what write_suggestions needs, so that the write itself reads next to nothing."""
     project = db.session.get(Project, document.project_id)
-    paragraph_ids = dict(db.session.execute(
-        select(Paragraph.position, Paragraph.id).where(Paragraph.document_id == document.id)
-    ).all())
-    return LayerTarget(document.id, paragraph_ids,
-                       project.codebook.version if project.codebook else None)
+    rows = db.session.execute(
+        select(Paragraph.position, Paragraph.id, Paragraph.text)
+        .where(Paragraph.document_id == document.id)
+    ).all()
+    return LayerTarget(document.id, {row.position: row.id for row in rows},
+                       {row.position: row.text for row in rows},
+                       project.codebook.version, project.codebook.content)
 
 
 def suggestion_rows(suggestions: list[dict]) -> SuggestionRows:
@@ -234,7 +231,7 @@ def suggestion_rows(suggestions: list[dict]) -> SuggestionRows:
 
 
 def suggestion_layer(target: LayerTarget) -> Layer:
-    """Return the document's suggestion layer, emptied, creating it if needed."""
+    """Return the document's suggestion layer, creating it if needed."""
     layer = db.session.execute(
         select(Layer).where(Layer.document_id == target.document_id, Layer.kind == "suggestion",
                             Layer.user_id.is_(None))
@@ -244,12 +241,6 @@ def suggestion_layer(target: LayerTarget) -> Layer:
                       codebook_version=target.codebook_version)
         db.session.add(layer)
         db.session.flush()
-        return layer
-    attribution_ids = select(Attribution.id).where(Attribution.layer_id == layer.id)
-    db.session.execute(delete(AttributionPart).where(
-        AttributionPart.attribution_id.in_(attribution_ids)))
-    db.session.execute(delete(Attribution).where(Attribution.layer_id == layer.id))
-    db.session.execute(delete(Span).where(Span.layer_id == layer.id))
     return layer
 
 
@@ -259,36 +250,37 @@ def store_suggestions(document: Document, suggestions: list[dict]) -> Layer:
 
 
 def write_suggestions(target: LayerTarget, rows: SuggestionRows) -> Layer:
-    """Replace a suggestion layer's rows: a few bulk statements, for a short write."""
+    """Replace a suggestion layer's items with those that fit: a few bulk statements."""
     layer = suggestion_layer(target)
-    span_ids = _insert_returning_ids(Span, [
-        {**{k: v for k, v in row.items() if k != "paragraph"}, "layer_id": layer.id,
-         "paragraph_id": target.paragraph_ids[row["paragraph"]]} for row in rows.spans])
-    attribution_ids = _insert_returning_ids(Attribution, [
-        {"uid": a["uid"], "layer_id": layer.id, "attrs": a["attrs"]} for a in rows.attributions])
-    if rows.parts:
-        db.session.execute(insert(AttributionPart.__table__), [
-            {"attribution_id": attribution_ids[uid], "role": role, "position": position,
-             "span_id": span_ids[span_uid]} for uid, role, position, span_uid in rows.parts])
-    nested = [{"row": attribution_ids[a["uid"]], "parent": attribution_ids[a["parent"]]}
-              for a in rows.attributions if a["parent"] in attribution_ids]
-    if nested:
-        table = Attribution.__table__
-        db.session.execute(update(table).where(table.c.id == bindparam("row"))
-                           .values(parent_id=bindparam("parent")), nested)
-    layer.version += 1
-    db.session.flush()
+    delete_items([layer.id])
+    items = fitting(rows.items(), target.texts, target.book)
+    insert_items([LayerItems(layer.id, target.document_id, target.paragraph_ids, target.texts,
+                             items)])
+    bump_version(layer)
     return layer
 
 
-def _insert_returning_ids(model, rows: list[dict]) -> dict[str, int]:
-    """Insert a layer's rows (one executemany); return {uid: id} of all its rows."""
-    if not rows:
-        return {}
-    table = model.__table__
-    db.session.execute(insert(table), rows)
-    return dict(db.session.execute(select(table.c.uid, table.c.id)
-                                   .where(table.c.layer_id == rows[0]["layer_id"])).all())
+def fitting(items: dict, texts: dict[int, str], book: dict) -> dict:
+    """Leave out suggestions that break the rules of layer items (a label the project's codebook
+    does not have, say), and attributions with a part left out.
+
+    A suggestion's attributes are the suggester's notes (its source, an actor link, quote
+    marks), which accepting it turns into the codebook's attributes, checked then.
+    """
+    spans = [s for s in items["spans"] if not span_problems(
+        {**s, "attrs": {}}, texts.get(s["paragraph"]), book)]
+    kept = {s["id"] for s in spans}
+
+    def span_check(ref: object) -> str | None:
+        return None if ref in kept else f"no span {ref!r}"
+
+    attributions = [a for a in items["attributions"]
+                    if not attribution_problems({**a, "attrs": {}}, book, span_check)]
+    known = {a["id"] for a in attributions}
+    for attribution in attributions:
+        if attribution["parent"] not in known:
+            attribution["parent"] = None
+    return {"spans": spans, "events": [], "attributions": attributions}
 
 
 def _span_attrs(suggestion: dict) -> dict:

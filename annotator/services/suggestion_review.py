@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 from annotator.codebook import attribute_problems
 from annotator.extensions import db
+from annotator.layers import layer_items
 from annotator.models import AuditEntry, Document, Project, User
 from annotator.services.annotating import InvalidRequest, find_layer
-from annotator.services.records import layer_items
 
 ROLES = ("source", "cue", "content")
 # What the suggester keeps in attrs for itself: never copied into a coder's layer.

@@ -132,6 +132,12 @@ BATCHES = [
         {"op": "update_attribution", "id": "a-inner", "parent": None},
     ], (15, 3, 3)),
     ("undo that batch", UNDO, (16, 3, 3)),
+    ("null means none: a span's attributes, an event's trigger; a trigger moved", [
+        {"op": "update_span", "id": "s-russia", "attrs": None},
+        {"op": "update_event", "id": "e-report", "trigger": None},
+        {"op": "update_event", "id": "e-claim", "trigger": "s-said", "attrs": None},
+    ], (16, 3, 3)),
+    ("undo the nulls", UNDO, (16, 3, 3)),
 ]
 
 # The model's state after `ops` (Maps as lists), and the inverse operations of `ops`.

@@ -5,7 +5,7 @@
 const KINDS = ["spans", "events", "attributions"];
 const ROLES = ["source", "cue", "content"];
 // The keys that update_event and update_attribution may carry.
-const EVENT_KEYS = ["type", "attrs", "arguments"];
+const EVENT_KEYS = ["trigger", "type", "attrs", "arguments"];
 const ATTRIBUTION_KEYS = [...ROLES, "parent", "attrs"];
 
 /** A layer from GET /api/documents/<id>/layer (or a 409's `current`) as Maps keyed by id. */
@@ -34,7 +34,8 @@ export function applyOp(state, op) {
     case "add_span": spans.set(op.span.id, copy(op.span)); break;
     case "update_span": {
       const span = spans.get(op.id);
-      if (span) spans.set(op.id, { ...span, label: op.label ?? span.label, attrs: op.attrs ?? span.attrs });
+      // As the server: a missing key keeps the value, null attributes mean none.
+      if (span) spans.set(op.id, { ...span, label: op.label ?? span.label, attrs: "attrs" in op ? copy(op.attrs ?? {}) : span.attrs });
       break;
     }
     case "delete_span":
@@ -69,10 +70,19 @@ export function applyOp(state, op) {
   }
 }
 
+// What null means in an update, as on the server (annotator/layers/rules.py): no attributes,
+// no arguments or parts; a null trigger or parent is kept as null.
+const EMPTY = { attrs: () => ({}), arguments: () => [], source: () => [], cue: () => [], content: () => [] };
+
 /** An update operation replaces the `keys` it has and keeps the others. */
 function update(items, op, keys) {
   const item = items.get(op.id);
-  if (item) items.set(op.id, { ...item, ...pick(op, keys.filter((k) => k in op)) });
+  if (!item) return;
+  const given = pick(op, keys.filter((k) => k in op));
+  for (const [key, value] of Object.entries(given)) {
+    if (value === null && EMPTY[key]) given[key] = EMPTY[key]();
+  }
+  items.set(op.id, { ...item, ...given });
 }
 
 export function applyOps(state, ops) {

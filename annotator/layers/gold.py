@@ -1,20 +1,44 @@
-"""Write adjudicated items into a document's gold layer, each with its provenance; never commits.
+"""The writer's gold mode: put adjudicated items into a document's gold layer, each with its
+provenance; never commits.
 
 Gold items are found by what they align on (adjudication_items), not by id, so that a decision
-made twice changes the item it made the first time instead of adding a second one. Every item
-touched is snapshotted with its provenance before and after, for the decision's audit entry.
-Events and attributions are put by gold_relations.py.
+made twice changes the item it made the first time instead of adding a second one. Items are
+checked by the same rules as every other way in (rules.py). Every item touched is snapshotted
+with its provenance before and after, for the decision's audit entry.
 """
 
-from annotator.adjudication_items import attribution_id, event_id, prepare, span_id, span_key
-from annotator.codebook import attribute_problems
+from annotator.adjudication_items import (
+    PARTS,
+    attribution_id,
+    event_id,
+    prepare,
+    span_id,
+    span_key,
+)
+from annotator.codebook import event_type
 from annotator.errors import InvalidField
 from annotator.extensions import db
-from annotator.models import Attribution, Document, Event, Layer, Span
+from annotator.layers import cascade
+from annotator.layers.editor import bump_version
+from annotator.layers.native import SNAPSHOTS
+from annotator.layers.registry import registry_problems
+from annotator.layers.rules import (
+    Problem,
+    attribution_problems,
+    event_problems,
+    span_label,
+    span_problems,
+)
+from annotator.models import (
+    Attribution,
+    AttributionPart,
+    Document,
+    Event,
+    EventArgument,
+    Layer,
+    Span,
+)
 from annotator.models.common import utcnow
-from annotator.offsets import check_span
-from annotator.services import snapshots
-from annotator.services.annotating import create_layer, find_layer
 
 MODELS = {"span": Span, "event": Event, "attribution": Attribution}
 
@@ -25,9 +49,20 @@ class InvalidDecision(InvalidField):
     code = "invalid_decision"
 
 
+def _refuse(problems: list[Problem]) -> None:
+    """Raise InvalidDecision with the first problem, if any."""
+    if problems:
+        raise InvalidDecision(*problems[0])
+
+
+def _span_ref(ref: object) -> str | None:
+    """Gold items point at spans by place and label (put_span checks those)."""
+    return None if isinstance(ref, dict) else "must be a span: paragraph, start, end, label"
+
+
 def snap(kind: str, obj, position_of: dict[int, int]) -> dict:
     """Snapshot one gold item as a native item with its kind and provenance."""
-    return snapshots.SNAPSHOTS[kind](obj, position_of) | {"kind": kind,
+    return SNAPSHOTS[kind](obj, position_of) | {"kind": kind,
                                                           "provenance": obj.provenance}
 
 
@@ -42,8 +77,8 @@ def gold_items(layer: Layer | None, position_of: dict[int, int]) -> dict:
 class GoldWriter:
     """Apply one decision's changes to the gold layer and remember what they replaced."""
 
-    def __init__(self, document: Document, adjudicator: str, book: dict):
-        self.layer = find_layer(document.id, "gold", None) or create_layer(document, "gold", None)
+    def __init__(self, document: Document, layer: Layer, adjudicator: str, book: dict):
+        self.layer, self.project_id = layer, document.project_id
         self.paragraphs = {p.position: p for p in document.paragraphs}
         self.position_of = {p.id: p.position for p in document.paragraphs}
         self.adjudicator, self.book, self.at = adjudicator, book, utcnow().isoformat()
@@ -116,18 +151,10 @@ class GoldWriter:
             raise InvalidDecision("span", "must be an object with paragraph, start, end, label")
         index = ref.get("paragraph")
         paragraph = self.paragraphs.get(index) if type(index) is int else None
-        if paragraph is None:
-            raise InvalidDecision("paragraph", f"{ref.get('paragraph')!r} is not a paragraph")
-        problem = check_span(paragraph.text, ref.get("start"), ref.get("end"))
-        if problem:
-            raise InvalidDecision("start" if problem.startswith("start") else "end", problem)
-        label = next((x for x in self.book["span_labels"] if x["name"] == ref.get("label")), None)
-        if label is None:
-            raise InvalidDecision("label", f"{ref.get('label')!r} is not a span label")
+        _refuse(span_problems(ref, paragraph.text if paragraph else None, self.book))
+        label = span_label(self.book, ref["label"])
         attrs = ref.get("attrs") or {}
-        problems = attribute_problems(label["attributes"], attrs, "attrs")
-        if problems:
-            raise InvalidDecision("attrs", "; ".join(problems))
+        _refuse(registry_problems(self.project_id, label["attributes"], attrs))
         span = self.find("span", span_key(ref))
         if span is not None:
             if own:
@@ -156,25 +183,18 @@ class GoldWriter:
     def remove(self, kind: str, obj) -> None:
         """Remove a gold item; events lose it as trigger or argument, attributions as a part."""
         if kind == "span":
-            for event in self.objects("event"):
-                if event.trigger_span_id == obj.id:
-                    self.remove("event", event)
-                elif any(a.span_id == obj.id for a in event.arguments):
-                    self.touch("event", event)
-                    event.arguments = [a for a in event.arguments if a.span_id != obj.id]
-            for attribution in self.objects("attribution"):
-                if any(p.span_id == obj.id for p in attribution.parts):
-                    self.touch("attribution", attribution)
-                    attribution.parts = [p for p in attribution.parts if p.span_id != obj.id]
+            cascade.span_removed(obj.id, self.objects("event"), self.objects("attribution"),
+                                 self.remove, self.change)
         if kind == "attribution":
-            for child in self.objects("attribution"):
-                if child.parent_id == obj.id:
-                    self.touch("attribution", child)
-                    child.parent = None
+            cascade.attribution_removed(obj.id, self.objects("attribution"), self.change)
         self.touch(kind, obj)
         self.touched[(kind, obj.uid)] = None
         getattr(self.layer, f"{kind}s").remove(obj)  # delete-orphan: removing deletes the row
         db.session.flush()
+
+    def change(self, kind: str, obj, edit) -> None:
+        self.touch(kind, obj)
+        edit(obj)
 
     def in_use(self, span: Span) -> bool:
         """Tell whether a gold event or attribution points at the span."""
@@ -185,5 +205,75 @@ class GoldWriter:
     def bump(self) -> int:
         """Count one more save of the gold layer, when this decision changed it."""
         if self.touched:
-            self.layer.version += 1
+            db.session.flush()
+            bump_version(self.layer)
         return self.layer.version
+
+
+def put_event(writer: "GoldWriter", item: dict, provenance: dict) -> Event:
+    """Make the gold event at `item`'s trigger and type hold exactly `item`'s arguments."""
+    _refuse(event_problems(item, writer.book, _span_ref))
+    kind = event_type(writer.book, item["type"])
+    attrs = item.get("attrs") or {}
+    _refuse(registry_problems(writer.project_id, writer.book["event_attributes"], attrs))
+    arguments = item.get("arguments") or []
+    trigger_ref = item.get("trigger")
+    trigger = writer.put_span(trigger_ref, provenance, own=False) if trigger_ref else None
+    spans = [(a["role"], writer.put_span(a["span"], provenance, own=False)) for a in arguments]
+    key = ((trigger_ref["paragraph"], trigger_ref["start"], trigger_ref["end"])
+           if trigger_ref else None, kind["name"])
+    event = writer.find("event", key)
+    if event is None:
+        event = Event(uid=writer.new_uid("event", event_id(key)), event_type=kind["name"])
+        writer.layer.events.append(event)
+        db.session.flush()
+        writer.touch("event", event, new=True)
+    else:
+        writer.touch("event", event)
+    event.trigger, event.attrs, event.provenance = trigger, dict(attrs), provenance
+    event.arguments = []
+    db.session.flush()  # delete the old argument rows before adding ones with the same key
+    unique = dict.fromkeys((role, span.id) for role, span in spans)
+    by_id = {span.id: span for _, span in spans}
+    event.arguments = [EventArgument(role=role, span=by_id[sid], position=n)
+                       for n, (role, sid) in enumerate(unique)]
+    db.session.flush()
+    return event
+
+def put_attribution(writer: "GoldWriter", item: dict, provenance: dict) -> Attribution:
+    """Make the gold attribution with `item`'s parts and parent hold `item`'s attributes."""
+    _refuse(attribution_problems(item, writer.book, _span_ref))
+    attrs = item.get("attrs") or {}
+    _refuse(registry_problems(writer.project_id, writer.book["attribution"]["attributes"],
+                              attrs))
+    parent = None
+    if item.get("parent"):
+        parent = next((a for a in writer.objects("attribution")
+                       if writer.aligned_id("attribution", a) == item["parent"]), None)
+        if parent is None:
+            raise InvalidDecision("parent", "the outer attribution is not in gold yet")
+    parts = {}
+    for role in PARTS:
+        refs = item.get(role) or []
+        parts[role] = list({s.id: s for s in (writer.put_span(r, provenance, own=False)
+                                              for r in refs)}.values())
+    ranges = tuple(tuple(sorted((writer.position_of[s.paragraph_id], s.start, s.end)
+                                for s in parts[role])) for role in PARTS)
+    parent_key = writer.key_of("attribution", parent) if parent is not None else None
+    key = (ranges, parent_key)
+    attribution = writer.find("attribution", key)
+    if attribution is None:
+        attribution = Attribution(uid=writer.new_uid("attribution", attribution_id(key)))
+        writer.layer.attributions.append(attribution)
+        db.session.flush()
+        writer.touch("attribution", attribution, new=True)
+    else:
+        writer.touch("attribution", attribution)
+    attribution.parent, attribution.attrs = parent, dict(attrs)
+    attribution.provenance = provenance
+    attribution.parts = []
+    db.session.flush()
+    attribution.parts = [AttributionPart(role=role, span=span, position=n)
+                         for role in PARTS for n, span in enumerate(parts[role])]
+    db.session.flush()
+    return attribution
