@@ -10,10 +10,13 @@ from sqlalchemy import text
 
 from annotator import create_app
 from annotator.extensions import db
+from tests import layer_owner
 from tests.helpers import scratch_postgres_database
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+
+layer_owner.install()  # every test also checks that only annotator/layers writes layer items
 
 
 @pytest.fixture(scope="session")
