@@ -17,7 +17,7 @@ from tests.layer_owner import PACKAGE, ROOT, ItemWriteOutsideLayers
 from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
 OFFENDER = """
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from annotator.extensions import db
 from annotator.models import Span
 
