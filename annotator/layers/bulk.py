@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from annotator.extensions import db
+from annotator.layers.native import span_row
 from annotator.layers.rules import ROLES
 from annotator.models import (
     Attribution,
@@ -37,12 +38,9 @@ def insert_items(batch: list[LayerItems], audit: dict | None = None) -> None:
     """Insert the items of every layer in `batch`; with `audit` ({user_id, project_id,
     action}), one audit entry per layer counting what it received."""
     span_ids = _by_layer(batch, "spans", insert_with_ids(Span, [
-        _provenance({"uid": s["id"], "layer_id": layer.layer_id,
-                     "paragraph_id": layer.paragraph_ids[s["paragraph"]],
-                     "start": s["start"], "end": s["end"], "label": s["label"],
-                     "text": s["text"] if "text" in s
-                     else layer.texts[s["paragraph"]][s["start"]:s["end"]],
-                     "attrs": s.get("attrs") or {}}, s)
+        _provenance(span_row(s, layer.layer_id, layer.paragraph_ids[s["paragraph"]],
+                             s["text"] if "text" in s
+                             else layer.texts[s["paragraph"]][s["start"]:s["end"]]), s)
         for layer in batch for s in layer.items.get("spans", [])]))
     event_ids = _by_layer(batch, "events", insert_with_ids(Event, [
         _provenance({"uid": e["id"], "layer_id": layer.layer_id, "event_type": e["type"],

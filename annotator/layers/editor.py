@@ -18,7 +18,7 @@ from annotator.codebook import event_type
 from annotator.errors import AnnotatorError, Conflict
 from annotator.extensions import db
 from annotator.layers import cascade
-from annotator.layers.native import SNAPSHOTS
+from annotator.layers.native import SNAPSHOTS, SPAN_EDITABLE, span_row
 from annotator.layers.registry import registry_problems
 from annotator.layers.rules import (
     ROLES,
@@ -201,9 +201,8 @@ class LayerEditor:
         self.check_registry("span.", label["attributes"], attrs)
         start, end = data["start"], data["end"]
         self.check_duplicate(None, (paragraph.id, start, end, label["name"]), "span")
-        row = {"uid": uid, "layer_id": self.layer.id, "paragraph_id": paragraph.id,
-               "start": start, "end": end, "label": label["name"],
-               "text": paragraph.text[start:end], "attrs": attrs}
+        row = span_row({**data, "id": uid, "label": label["name"], "attrs": attrs},
+                       self.layer.id, paragraph.id, paragraph.text[start:end])
         # A plain INSERT, sent now: the commonest change, and the ORM's unit of work would cost
         # more than the statement. A later change in the batch loads the span if it uses it.
         db.session.connection().execute(insert(Span), row)
@@ -212,18 +211,17 @@ class LayerEditor:
 
     def update_span(self, change: dict) -> None:
         span = self.existing("span", change.get("id"), "id")
-        wanted = {"paragraph": self.position_of[span.paragraph_id], "start": span.start,
-                  "end": span.end, "label": change.get("label", span.label),
-                  "attrs": change["attrs"] if "attrs" in change else span.attrs}
+        before = self.snapshot("span", span)
+        wanted = before | {key: change[key] for key in SPAN_EDITABLE if key in change}
         text = self.paragraphs[wanted["paragraph"]].text
         self.check("", span_problems(wanted, text, self.book))
         label = span_label(self.book, wanted["label"])
-        attrs = dict(wanted["attrs"] or {})
-        self.check_registry("", label["attributes"], attrs)
+        self.check_registry("", label["attributes"], wanted["attrs"])
         self.check_duplicate(span.uid, (span.paragraph_id, span.start, span.end, label["name"]),
                              "label")
-        before = self.snapshot("span", span)
-        span.label, span.attrs = label["name"], attrs
+        row = span_row(wanted, self.layer.id, span.paragraph_id, span.text)
+        for key in SPAN_EDITABLE:
+            setattr(span, key, row[key])
         self.items["spans"][span.uid] = span  # its new label, for the next duplicate check
         self.audit("update_span", "span", span.uid, before, self.snapshot("span", span))
 

@@ -20,7 +20,7 @@ from annotator.errors import InvalidField
 from annotator.extensions import db
 from annotator.layers import cascade
 from annotator.layers.editor import bump_version
-from annotator.layers.native import SNAPSHOTS
+from annotator.layers.native import SNAPSHOTS, span_row
 from annotator.layers.registry import registry_problems
 from annotator.layers.rules import (
     Problem,
@@ -161,10 +161,9 @@ class GoldWriter:
                 self.touch("span", span)
                 span.attrs, span.provenance = dict(attrs), provenance
             return span
-        span = Span(uid=self.new_uid("span", span_id(span_key(ref))), paragraph_id=paragraph.id,
-                    start=ref["start"], end=ref["end"], label=label["name"],
-                    text=paragraph.text[ref["start"]:ref["end"]], attrs=dict(attrs),
-                    provenance=provenance)
+        uid = self.new_uid("span", span_id(span_key(ref)))
+        span = Span(**span_row({**ref, "id": uid, "attrs": attrs}, self.layer.id, paragraph.id,
+                               paragraph.text[ref["start"]:ref["end"]]), provenance=provenance)
         self.layer.spans.append(span)
         db.session.flush()
         self.touch("span", span, new=True)

@@ -144,6 +144,19 @@ def layer_items(layer: Layer) -> dict:
     return serialise_items(load_layer_items([layer.id])[layer.id], index_of)
 
 
+# -- a span's row ---------------------------------------------------------------------------
+
+# What update_span may change; the rest of a span is its place in the text.
+SPAN_EDITABLE = ("label", "attrs")
+
+
+def span_row(span: dict, layer_id: int, paragraph_id: int, text: str) -> dict:
+    """A checked native span as a row of the spans table (`text` is what it covers)."""
+    return {"uid": span["id"], "layer_id": layer_id, "paragraph_id": paragraph_id,
+            "start": span["start"], "end": span["end"], "label": span["label"], "text": text,
+            "attrs": dict(span.get("attrs") or {})}
+
+
 # -- single items, possibly not yet flushed (the audit log's before and after) ------------
 
 def span_snapshot(item: Span, position_of: dict[int, int]) -> dict:
