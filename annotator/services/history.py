@@ -3,7 +3,7 @@
 A layer's earlier state is rebuilt backwards: start from its items as they are now and undo the
 log's entries for that layer that came after the chosen one, newest first. Every path that
 changes a layer's items writes an entry saying what it did (docs/security.md, "History"):
-- the changes API: one entry per item, with the item before and after (services/changes.py);
+- the changes API: one entry per item, with the item before and after (annotator/layers/editor.py);
 - a review decision: one entry with every gold item it touched, before and after;
 - an annotated import: one entry; imports only fill empty layers, so undoing one empties it;
 - a restore: one entry holding the whole layer before and after (services/restoring.py).
