@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Actor, ActorAlias, Project
+from annotator.services.intake.records import RecordStore
 from annotator.services.projects import add_member, create_project, create_user
-from annotator.services.storing import RecordStore
 
 PROJECT_NAME = "Demo: prisoner exchanges"
 DEMO_USERS = [  # name, password, role in the demo project (admin is a site administrator)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select  # noqa: E402
 from annotator import create_app  # noqa: E402
 from annotator.extensions import db  # noqa: E402
 from annotator.models import Paragraph, Project  # noqa: E402
-from annotator.services.importing import import_articles  # noqa: E402
+from annotator.services.intake.articles import import_articles  # noqa: E402
 
 WORDS = (
     "Ukraine Russia exchange prisoners ministry said statement talks Istanbul officials forces "

@@ -10,7 +10,7 @@ from flask import Flask
 
 from annotator.extensions import db
 from annotator.models import Project
-from annotator.services.importing import import_articles
+from annotator.services.intake.articles import import_articles
 from benchmarks.figures import Figure, load
 from benchmarks.import_benchmark import write_articles
 

@@ -9,7 +9,7 @@ import pytest
 from annotator.cli import main
 from annotator.extensions import db
 from annotator.models import Project
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
 from tests.web_fixtures import PARAGRAPHS, browser, world  # noqa: F401
 
 TEXT = PARAGRAPHS[0]  # "Ukraine and Russia exchanged prisoners of war, officials said."

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Actor, ActorAlias, AuditEntry, Project, User
-from annotator.services.suggestion_review import acceptance_rates, stats_lines
+from annotator.services.suggestions.review import acceptance_rates, stats_lines
 from tests.helpers import make_document
 from tests.web_fixtures import browser, world  # noqa: F401  (fixtures)
 
@@ -176,7 +176,7 @@ def test_acceptance_rate_is_none_when_nothing_was_decided():
 
 
 def test_suggestions_are_read_in_pages_of_whole_paragraphs(browser, world):
-    from annotator.services.suggestion_review import PAGE_SIZE
+    from annotator.services.suggestions.review import PAGE_SIZE
 
     project = db.session.get(Project, world.p1)
     actor = Actor(project_id=project.id, name="Ukraine", entity_type="GPE")
@@ -220,7 +220,7 @@ def test_a_decision_whose_id_or_decision_is_not_a_string_is_refused(browser, doc
 
 def test_a_suggester_that_fails_or_runs_out_of_time_is_a_503_and_keeps_the_old_suggestions(
         browser, doc, monkeypatch):
-    from annotator.services import suggesting
+    from annotator.services import suggestions as suggesting
     from annotator.suggest import worker
 
     coder = browser("coderA")

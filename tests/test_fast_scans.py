@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from annotator.codebook import default_codebook
 from annotator.formats.common import ParagraphMap, crlf_positions
 from annotator.formats.offsets_units import UNITS, UnitMap, inner_positions
-from annotator.offsets import OffsetMap, astral_positions
 from annotator.layers import record_problems
+from annotator.offsets import OffsetMap, astral_positions
 from annotator.validation import match_names, name_key, unstorable
 
 SETTINGS = settings(max_examples=300, deadline=None)

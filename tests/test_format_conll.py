@@ -165,7 +165,7 @@ def test_a_conll_export_imports_into_a_new_project_with_the_same_spans(runner, a
     from annotator.cli import main
     from annotator.extensions import db
     from annotator.models import Span
-    from annotator.services.storing import RecordStore
+    from annotator.services.intake.records import RecordStore
     from tests.helpers import make_project
 
     source = make_project("Source")

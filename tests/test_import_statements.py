@@ -1,6 +1,6 @@
 """An annotated import issues a fixed number of SQL statements per batch of records, not per
 document: documents, paragraphs, layers, spans, events, arguments, attributions, parts and audit
-entries are each written with one executemany per batch (services/storing.py)."""
+entries are each written with one executemany per batch (services/intake/records.py)."""
 
 import json
 
@@ -20,8 +20,8 @@ from annotator.models import (
     Span,
     User,
 )
-from annotator.services import storing
 from annotator.services.intake import import_files
+from annotator.services.intake import records as storing
 from tests.helpers import add_member, make_project, make_user
 from tests.test_native import sample_record
 from tests.test_query_counts import counting

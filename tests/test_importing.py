@@ -10,8 +10,8 @@ from annotator.errors import InputError, InputErrors
 from annotator.extensions import db
 from annotator.formats.articles import unpack
 from annotator.models import Document, Paragraph
-from annotator.services import importing
-from annotator.services.importing import import_articles, insert_articles, read_articles
+from annotator.services.intake import articles as importing
+from annotator.services.intake.articles import import_articles, insert_articles, read_articles
 from tests.helpers import make_project
 
 

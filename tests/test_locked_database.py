@@ -11,7 +11,7 @@ from annotator.cli import main
 from annotator.extensions import db
 from annotator.formats import articles_jsonl
 from annotator.models import Document, Span
-from annotator.services import importing
+from annotator.services.intake import articles as importing
 from tests.helpers import make_project
 from tests.test_api import count, own_layer, save, span
 from tests.test_data_web import ARTICLE, upload

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from annotator.cli import main
 from annotator.extensions import db
 from annotator.models import Span
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
 from tests.helpers import make_project
 from tests.test_native import sample_record
 

@@ -11,8 +11,8 @@ from annotator.extensions import db
 from annotator.formats import native
 from annotator.models import User
 from annotator.services.intake import import_files
+from annotator.services.intake.records import RecordStore
 from annotator.services.records import iter_records
-from annotator.services.storing import RecordStore
 from tests.helpers import add_member, make_project, make_user
 
 PARAGRAPHS = [
@@ -212,7 +212,7 @@ def test_paragraphs_numbered_from_one_land_on_the_right_paragraphs(app):
 
 def test_a_file_of_bad_records_stops_collecting_errors_at_the_cap(app):
     from annotator.errors import InputErrors
-    from annotator.services.storing import MAX_ERRORS
+    from annotator.services.intake.records import MAX_ERRORS
 
     bad = dict(sample_record(), spans=[dict(sample_record()["spans"][0], label="NO_SUCH")])
     records = [(dict(bad, id=f"doc-{n}"), "bad.jsonl", n + 1) for n in range(MAX_ERRORS + 30)]

@@ -5,7 +5,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Assignment, Project
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
 from tests.helpers import add_member
 from tests.web_fixtures import PARAGRAPHS, browser, make_fast_user, world  # noqa: F401
 

@@ -9,9 +9,9 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Assignment, AuditEntry, Document, Layer, Project
-from annotator.services.review_decisions import decide
-from annotator.services.reviewing import sync_document_status
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
+from annotator.services.review import sync_document_status
+from annotator.services.review.decisions import decide
 from tests.helpers import make_document
 from tests.web_fixtures import PARAGRAPHS, browser, world  # noqa: F401
 

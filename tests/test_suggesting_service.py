@@ -10,10 +10,10 @@ from annotator.database import sqlite_begin_mode
 from annotator.errors import NotFound
 from annotator.extensions import db
 from annotator.models import Actor, ActorAlias, Attribution, Layer, Span
-from annotator.services import suggesting
+from annotator.services import suggestions as suggesting
 from annotator.services.exporting import export_project
-from annotator.services.storing import RecordStore
-from annotator.services.suggesting import (
+from annotator.services.intake.records import RecordStore
+from annotator.services.suggestions import (
     project_gazetteer,
     score_project,
     suggest_document,

@@ -14,7 +14,8 @@ from wtforms.validators import InputRequired, NumberRange
 
 from annotator.extensions import db
 from annotator.models import Document, Layer, Membership, Project, User
-from annotator.services import history, restoring
+from annotator.services import history
+from annotator.services.history import restore as restoring
 from annotator.web import access
 from annotator.web.history_text import describe, layer_names
 

@@ -11,7 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from annotator.extensions import db
 from annotator.models import Document, Project
-from annotator.services import review_decisions, reviewing
+from annotator.services import review as reviewing
+from annotator.services.review import decisions as review_decisions
 from annotator.web import access
 from annotator.web.api import read_json
 

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from annotator.errors import AnnotatorError, InputError, InputErrors
 from annotator.formats.articles import unpack
-from annotator.services.importing import EXTENSIONS
+from annotator.services.intake.articles import EXTENSIONS
 
 MAX_SHOWN = 100
 MAX_NAME_BYTES = 200  # well below the 255 bytes most file systems allow in one name

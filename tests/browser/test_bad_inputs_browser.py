@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from annotator.codebook import default_codebook, validate
 from annotator.extensions import db
 from annotator.models import Assignment, ParagraphNote
-from annotator.services.review_decisions import decide
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
+from annotator.services.review.decisions import decide
 from tests.browser.support import drag_select, open_annotate, press, sign_in, stored, wait_saved
 from tests.helpers import add_member, make_document, make_project, make_user
 

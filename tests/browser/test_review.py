@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.models import Assignment, Layer
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
 from tests.browser.support import fresh, sign_in, wait_saved
 from tests.helpers import add_member, make_document, make_project, make_user
 

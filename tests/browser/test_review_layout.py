@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.models import Assignment, Document
-from annotator.services.importing import import_articles
-from annotator.services.storing import RecordStore
+from annotator.services.intake.articles import import_articles
+from annotator.services.intake.records import RecordStore
 from tests.browser.support import sign_in
 from tests.helpers import add_member, make_project, make_user
 

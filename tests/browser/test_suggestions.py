@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.models import Actor, ActorAlias, AuditEntry, Layer, Project, User
-from annotator.services.suggestion_review import suggestion_stats
+from annotator.services.suggestions.review import suggestion_stats
 from tests.browser.support import fresh, open_annotate, press, sign_in, stored, wait_saved
 from tests.helpers import add_member, make_document, make_project, make_user
 
@@ -219,7 +219,7 @@ def test_a_reviewer_looking_at_a_coders_layer_gets_no_suggestions(new_page, doc)
 
 
 def test_a_long_documents_suggestions_arrive_in_pages_and_all_are_shown(page, app):
-    from annotator.services.suggestion_review import PAGE_SIZE
+    from annotator.services.suggestions.review import PAGE_SIZE
 
     user = make_user("coder1")
     project = make_project()

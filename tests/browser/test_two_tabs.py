@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.models import Project
-from annotator.services.storing import RecordStore
+from annotator.services.intake.records import RecordStore
 from tests.browser.support import P0, P1, P2, drag_select, open_annotate, press, sign_in, wait_saved
 from tests.browser.test_annotate import doc  # noqa: F401  (fixture: coder1's document d1)
 

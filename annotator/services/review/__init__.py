@@ -1,8 +1,9 @@
 """Review: the coders' layers of a document side by side, and the document's status; no commits.
 
-Decisions that write gold are in review_decisions.py. Which coders count: everyone with a
-non-empty layer, plus assigned coders who marked the document done (an empty layer is then their
-answer: nothing to mark).
+Decisions that write gold are in decisions.py (placing.py brings the items a decision needs
+along, through annotator/layers). Which coders count: everyone with a non-empty layer, plus
+assigned coders who marked the document done (an empty layer is then their answer: nothing to
+mark).
 """
 
 from dataclasses import dataclass

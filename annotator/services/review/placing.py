@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from annotator.adjudication import walk
 from annotator.adjudication_items import signature, span_key
 from annotator.layers.gold import GoldWriter, put_attribution, put_event
-from annotator.services.reviewing import Review
+from annotator.services.review import Review
 
 
 @dataclass

@@ -12,14 +12,14 @@ from annotator.extensions import db
 from annotator.layers import GoldWriter, InvalidDecision
 from annotator.models import AuditEntry, Document, User
 from annotator.services.annotating import create_layer, find_layer
-from annotator.services.gold_placing import Context, put, replace_target
-from annotator.services.reviewing import (
+from annotator.services.review import (
     DECISIONS,
     assignment_statuses,
     load_review,
     review_view,
     sync_document_status,
 )
+from annotator.services.review.placing import Context, put, replace_target
 
 MAX_NOTE = 2000
 KIND_OF = {"span": "spans", "event": "events", "attribution": "attributions"}

@@ -1,6 +1,6 @@
 """Restore a layer to its items right after an earlier audit entry; never commits.
 
-The layer's items are replaced by the rebuilt ones (services/history.py) in one transaction, the
+The layer's items are replaced by the rebuilt ones (services/history) in one transaction, the
 layer's version goes up, so that a page still showing the old version gets 409 on its next save
 instead of overwriting the restore, and one audit entry keeps the whole layer before and after.
 That entry is what lets a later restore step back over this one.

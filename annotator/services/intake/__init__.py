@@ -14,8 +14,8 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.formats.registry import IMPORTERS, OPTIONS, importer
 from annotator.models import Project, User
-from annotator.services.importing import insert_articles, queue_imports, read_articles
-from annotator.services.storing import RecordStore
+from annotator.services.intake.articles import insert_articles, queue_imports, read_articles
+from annotator.services.intake.records import RecordStore
 
 ANNOTATED_FORMATS = tuple(IMPORTERS)
 EXTENSIONS = {".ann": "brat", ".conll": "conll", ".spacy": "spacy"}

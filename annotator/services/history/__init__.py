@@ -6,7 +6,7 @@ changes a layer's items writes an entry saying what it did (docs/security.md, "H
 - the changes API: one entry per item, with the item before and after (annotator/layers/editor.py);
 - a review decision: one entry with every gold item it touched, before and after;
 - an annotated import: one entry; imports only fill empty layers, so undoing one empties it;
-- a restore: one entry holding the whole layer before and after (services/restoring.py).
+- a restore: one entry holding the whole layer before and after (services/history/restore.py).
 While undoing, each entry's "after" must match what the layer holds at that point. If it does
 not, the log is incomplete (say, a database edited by hand) and the rebuild refuses to guess.
 Never commits.
