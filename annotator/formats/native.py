@@ -1,10 +1,10 @@
 """The native format: one JSON object per (document, layer), lossless and re-importable."""
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.formats.json_text import encode
 from annotator.formats.lines import read_json_lines
 
 FIELDS = ("id", "title", "url", "published", "meta", "layer", "paragraphs", "spans", "events",
@@ -12,9 +12,6 @@ FIELDS = ("id", "title", "url", "published", "meta", "layer", "paragraphs", "spa
 HEAD = FIELDS[:6]  # the fields before "paragraphs"
 ITEMS = ("spans", "events", "attributions")
 
-# ensure_ascii=False keeps the text readable; offsets count code points either way. One encoder
-# for every line, as json.dumps would build a new one per call for these options.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def read(path: Path) -> Iterator[tuple[dict, int]]:
@@ -30,13 +27,13 @@ def write(records: Iterable[dict], out) -> dict:
     counts = {"records": 0, "spans": 0, "events": 0, "attributions": 0}
     paragraphs_json = _LastParagraphs()
     for record in records:
-        head = _ENCODER.encode({key: record.get(key) for key in HEAD})
+        head = encode({key: record.get(key) for key in HEAD})
         items = {key: record.get(key) or [] for key in ITEMS}
         for key in ITEMS:
             counts[key] += len(items[key])
         # The same text as encoding all FIELDS in one dict, spliced from three parts.
         out.write(f'{head[:-1]},"paragraphs":{paragraphs_json(record.get("paragraphs"))},'
-                  f"{_ENCODER.encode(items)[1:]}\n")
+                  f"{encode(items)[1:]}\n")
         counts["records"] += 1
     return counts
 
@@ -52,5 +49,5 @@ class _LastParagraphs:
 
     def __call__(self, paragraphs: list | None) -> str:
         if paragraphs is not self.paragraphs or not self.text:
-            self.paragraphs, self.text = paragraphs, _ENCODER.encode(paragraphs)
+            self.paragraphs, self.text = paragraphs, encode(paragraphs)
         return self.text
