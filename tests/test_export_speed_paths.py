@@ -47,6 +47,33 @@ def test_tokenize_matches_the_character_loop(text, cuts):
     assert tokens.tokenize(text, cuts) == _cut_every_token(tokens._cluster_tokens(text), cuts)
 
 
+def _character_loop(text: str) -> list[tuple[int, int]]:
+    """The first per-character tokeniser, which tokens._cluster_tokens must agree with."""
+    found: list[tuple[int, int]] = []
+    start, word, run = None, False, 0
+    for i, ch in enumerate(text):
+        run = run + 1 if tokens._regional(ch) else 0
+        if i and start is not None and tokens._glues(text[i - 1], ch, run - 1):
+            continue
+        is_word = ch.isalnum() or ch == "_"
+        if start is not None and not (word and is_word):
+            found.append((start, i))
+            start = None
+        if not ch.isspace():
+            if start is None:
+                start = i
+            word = is_word
+    if start is not None:
+        found.append((start, len(text)))
+    return found
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40))
+def test_the_character_loop_with_an_ascii_shortcut_finds_the_same_tokens(text):
+    assert tokens._cluster_tokens(text) == _character_loop(text)
+
+
 def _cut_every_token(tokens, cuts):
     """The straightforward way to cut tokens, which tokens._cut must agree with."""
     cuts = sorted(set(cuts))

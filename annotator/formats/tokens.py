@@ -54,10 +54,17 @@ def _joiner(ch: str) -> bool:
 def _cluster_tokens(text: str) -> list[tuple[int, int]]:
     """Tokenise character by character, keeping character clusters whole (see _glues)."""
     tokens: list[tuple[int, int]] = []
-    start, word, run = None, False, 0
+    start, word, run, previous = None, False, 0, ""
     for i, ch in enumerate(text):
-        run = run + 1 if _regional(ch) else 0
-        if i and start is not None and _glues(text[i - 1], ch, run - 1):
+        if ch < "\x80":
+            # Most characters: ASCII glues only onto a zero-width joiner, and ends a flag.
+            run = 0
+            glues = previous == "\u200d"
+        else:
+            run = run + 1 if _regional(ch) else 0
+            glues = i > 0 and _glues(previous, ch, run - 1)
+        previous = ch
+        if glues and start is not None:
             continue
         is_word = ch.isalnum() or ch == "_"
         if start is not None and not (word and is_word):
