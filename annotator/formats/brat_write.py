@@ -57,6 +57,9 @@ def _numbered(pairs: list[tuple[str, str]]) -> list[str]:
     return words
 
 
+_LINE = re.compile(r"[^\n\r]+")
+
+
 def _fragments(extents: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sort fragments and join those that overlap or touch (brat draws them as one)."""
     result: list[tuple[int, int]] = []
@@ -75,7 +78,11 @@ def _joined(members: list[str], where: dict[str, tuple[int, int]],
     fragments = []
     for member in members:
         start, end = where[member]
-        for piece in re.finditer(r"[^\n\r]+", text[start:end]):
+        covered = text[start:end]
+        if "\n" not in covered and "\r" not in covered:  # nearly every span
+            fragments.append((start, end))
+            continue
+        for piece in _LINE.finditer(covered):
             fragments.append((start + piece.start(), start + piece.end()))
     return _fragments(fragments) or _fragments(where[m] for m in members)  # a bare line break
 
@@ -89,8 +96,8 @@ def regions(record: dict, triggers: set[str],
     every reference to one of its spans (a role, an argument list) refers to all of them.
     """
     spans = record.get("spans") or []
-    label = {s["id"]: (s["label"], json.dumps(s.get("attrs") or {}, sort_keys=True))
-             for s in spans}  # a T has one label and one set of attributes
+    label = {s["id"]: (s["label"], json.dumps(s["attrs"], sort_keys=True) if s.get("attrs")
+                       else "{}") for s in spans}  # a T has one label and one set of attributes
     references: list[set[str]] = [{e["trigger"]} for e in record.get("events") or []
                                   if e.get("trigger") is not None]
     for event in record.get("events") or []:
