@@ -28,6 +28,7 @@ import yaml
 
 from annotator.formats import conll, jsonl
 from annotator.formats.common import Outputs, Stats, export_records, staging, write_card
+from annotator.formats.json_text import encode
 
 DEFAULT_SPLIT = (80, 10, 10)
 
@@ -138,7 +139,7 @@ def write(
                                                include_boilerplate, split=split, seed=seed):
                 tagged = conll.tagged_paragraphs(record, labels, counts)
                 for row, (_, tokens, tags) in zip(jsonl.rows(record), tagged, strict=True):
-                    files(name).write(_dumps(_row(row, tokens, tag_ids(tags))) + "\n")
+                    files(name).write(encode(_row(row, tokens, tag_ids(tags))) + "\n")
                     rows[name] += 1
             names = files.names
         details = {"data_files": {name: f"{name}.jsonl" for name in names},
