@@ -1,7 +1,8 @@
 """Import files into a project: raw articles, or annotated documents in any supported format.
 
 An import has two steps, so that the caller can read and check the files before it takes
-SQLite's write lock, and hold the lock only while storing:
+SQLite's write lock, and hold the lock only while storing (what is left to check then is what
+depends on the stored data: ids taken, members, actors):
 
     with prepare_import(project, paths, fmt) as prepared:   # reads files, writes nothing
         ...  # end the reading transaction, begin the writing one
@@ -15,7 +16,7 @@ from annotator.errors import InputError
 from annotator.formats.registry import IMPORTERS, OPTIONS, importer
 from annotator.models import Project, User
 from annotator.services.intake.articles import insert_articles, queue_imports, read_articles
-from annotator.services.intake.records import RecordStore
+from annotator.services.intake.records import CheckedRecords, RecordStore, check_records
 
 ANNOTATED_FORMATS = tuple(IMPORTERS)
 EXTENSIONS = {".ann": "brat", ".conll": "conll", ".spacy": "spacy"}
@@ -25,9 +26,8 @@ class PreparedImport:
     """Files read and checked by `prepare_import`, ready to be stored."""
 
     def __init__(self, paths: list[Path], fmt: str | None, articles=None,
-                 options: dict | None = None):
-        self.paths, self.fmt, self.articles = paths, fmt, articles
-        self.options = options or {}
+                 records: CheckedRecords | None = None):
+        self.paths, self.fmt, self.articles, self.records = paths, fmt, articles, records
 
     def store(self, project: Project, progress: Callable[[int], None] | None = None,
               actor: User | None = None, create_coders: bool = False) -> dict:
@@ -36,18 +36,19 @@ class PreparedImport:
         Layers must name members of the project; with `create_coders`, a name no account
         holds becomes a new inactive coder account (storing.RecordStore).
         :raise InputError | InputErrors: for anything the database refuses (ids taken since
-            the check; every problem of annotated files, which are checked as they are stored).
+            the check, layers that are not members' or already hold annotations, unknown actors).
         """
         if self.articles is not None:
             return insert_articles(project, self.articles, progress)
         queue_imports(project)
         store = RecordStore(project, actor, create_coders=create_coders)
-        return store.add_all(_annotated_records(self.paths, self.fmt, self.options))
+        return store.add_all(self.records, checked=True)
 
     def close(self) -> None:
-        """Drop the checked articles' temporary file."""
-        if self.articles is not None:
-            self.articles.close()
+        """Drop the temporary file of the checked articles or records."""
+        for checked in (self.articles, self.records):
+            if checked is not None:
+                checked.close()
 
     def __enter__(self) -> "PreparedImport":
         return self
@@ -58,7 +59,7 @@ class PreparedImport:
 
 def prepare_import(project: Project, paths: list[Path], fmt: str | None = None,
                    options: dict | None = None) -> PreparedImport:
-    """Read and check raw article files, writing nothing; annotated files wait for `store`.
+    """Read and check every file, writing nothing; what was checked waits for `store`.
 
     `options` are the reader's import options (`offsets`, `layer`; None means the default).
     :raise InputError | InputErrors: listing every problem found in the articles, or for an
@@ -67,9 +68,9 @@ def prepare_import(project: Project, paths: list[Path], fmt: str | None = None,
     fmt = fmt or _guess(paths)
     options = _check_options(fmt, options)
     if fmt in ANNOTATED_FORMATS:
-        # Annotated records are checked against the layers already stored as they are
-        # written (storing.RecordStore), so they are read while storing.
-        return PreparedImport(paths, fmt, options=options)
+        records = _annotated_records(paths, fmt, options)
+        return PreparedImport(paths, fmt, records=check_records(records,
+                                                                project.codebook.content))
     return PreparedImport(paths, fmt, read_articles(project, paths, fmt))
 
 

@@ -16,8 +16,10 @@ Never commits: the caller owns the transaction, so a failed run leaves the datab
 
 import hashlib
 import json
+import pickle
 import secrets
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import bindparam, exists, select, update
 
@@ -40,6 +42,7 @@ from annotator.services.actor_refs import actor_values, registry_ids
 
 MAX_ERRORS = 50
 BATCH = 500  # records staged before they are written (memory stays flat)
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # checked records kept in memory up to this size
 
 
 class _Document:
@@ -94,11 +97,17 @@ class RecordStore:
         self.bumped: dict[_Layer, None] = {}  # stored layers whose version goes up
         self.staged: list[tuple[_Layer, dict]] = []
 
-    def add_all(self, records: Iterable[tuple[dict, str, int | None]]) -> dict:
-        """Store (record, file, line) triples; raise InputErrors listing every bad one."""
+    def add_all(self, records: Iterable[tuple[dict, str, int | None]],
+                checked: bool = False) -> dict:
+        """Store (record, file, line) triples; raise InputErrors listing every bad one.
+
+        `checked` records passed `check_records` already (against the codebook): what is left
+        to check here is what depends on the database (documents, members, actors).
+        """
         staged = 0
         for record, file, line in records:
-            problems = record_problems(record, self.book) or self._actor_problems(record)
+            problems = (None if checked else record_problems(record, self.book)) or \
+                self._actor_problems(record)
             if problems:
                 self._fail(file, line, "; ".join(problems[:10]))
             else:
@@ -352,3 +361,52 @@ def positions(record: dict) -> dict[int, int]:
 def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
     """Return a digest of a document's paragraphs (texts and boilerplate flags), to compare."""
     return hashlib.sha256(json.dumps(paragraphs, ensure_ascii=False).encode()).digest()
+
+
+class CheckedRecords:
+    """Annotated records checked against the codebook by `check_records`, waiting to be stored.
+
+    They wait in a temporary file (in memory while small), pickled one after another: reading
+    and checking every file happens before the import takes the write lock, and memory stays
+    flat however many records there are.
+    """
+
+    def __init__(self):
+        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        self.count = 0
+
+    def add(self, item: tuple[dict, str, int | None]) -> None:
+        pickle.dump(item, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple[dict, str, int | None]]:
+        self._spool.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._spool)
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def check_records(records: Iterable[tuple[dict, str, int | None]], book: dict) -> CheckedRecords:
+    """Check every (record, file, line) against the codebook, writing nothing; keep the good ones.
+
+    :raise InputErrors: listing every bad record (up to MAX_ERRORS) by file and line.
+    """
+    checked, errors = CheckedRecords(), []
+    try:
+        for record, file, line in records:
+            problems = record_problems(record, book)
+            if problems:
+                errors.append(InputError("; ".join(problems[:10]), file=file, line=line))
+                if len(errors) >= MAX_ERRORS:
+                    break
+            elif not errors:
+                checked.add((record, file, line))
+    except BaseException:
+        checked.close()
+        raise
+    if errors:
+        checked.close()
+        raise InputErrors(errors)
+    return checked
