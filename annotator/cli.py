@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from annotator.agreement import AVERAGES, UNITS
 from annotator.cli_accounts import register as register_account_commands
-from annotator.database import sqlite_begin_mode
+from annotator.database import reading, writing
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.formats.offsets_units import UNITS as OFFSET_UNITS
@@ -69,10 +69,11 @@ def main(database_url: str | None) -> None:
 
 
 def transactional(command=None, *, readonly: bool = False):
-    """Run a command in an app context, commit on success, roll back and report on error.
+    """Run a command in an app context as one write phase (committed on success, rolled
+    back and reported on error), or with `readonly` as one read phase.
 
-    Read-only commands begin SQLite transactions DEFERRED, so that a long export or agreement
-    run never holds the write lock that coders' saves need.
+    A read-only command takes no lock on SQLite, so that a long export or agreement run never
+    holds the write lock that coders' saves need (database.reading).
     """
     if command is None:
         return functools.partial(transactional, readonly=readonly)
@@ -80,18 +81,11 @@ def transactional(command=None, *, readonly: bool = False):
     @functools.wraps(command)
     @with_appcontext
     def wrapper(*args, **kwargs):
-        if readonly:
-            sqlite_begin_mode.set("DEFERRED")
         try:
-            result = command(*args, **kwargs)
-            db.session.commit()
-            return result
+            with reading() if readonly else writing():
+                return command(*args, **kwargs)
         except AnnotatorError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from None
-        except BaseException:
-            db.session.rollback()
-            raise
 
     return wrapper
 
@@ -206,13 +200,9 @@ def import_command(project_name: str, files: tuple[Path, ...], fmt: str | None,
 
     # Reading and checking the files only reads the database: on SQLite, coders' saves must
     # not wait for the write lock meanwhile. It is taken (BEGIN IMMEDIATE) only to store.
-    sqlite_begin_mode.set("DEFERRED")
-    try:
+    with reading():
         prepared = prepare_import(find_project(project_name), list(files), fmt,
                                   {"offsets": offsets, "layer": layer})
-    finally:
-        db.session.rollback()  # ends the reading transaction; nothing was written
-        sqlite_begin_mode.set("IMMEDIATE")
     with prepared:
         project = find_project(project_name)
         with _progress_bar("importing", "paragraphs") as progress:
@@ -285,7 +275,7 @@ def agreement_command(project_name: str, as_json: bool, unit: str, average: str)
 def suggest_command(project_name: str, no_spacy: bool, spacy_model: str | None) -> None:
     """Compute suggestions (actors, cues, quotations) for every document of a project."""
     from annotator.services.projects import find_project
-    from annotator.services.suggesting import suggest_project
+    from annotator.services.suggestions import suggest_project
 
     # Suggesting only reads; each document's suggestions are then stored in a short write of
     # their own, so that coders' saves never wait for the whole run (SQLite's write lock).
@@ -299,15 +289,10 @@ def suggest_command(project_name: str, no_spacy: bool, spacy_model: str | None) 
 
 def _store_suggestions_now(document_id: int, suggestions: list[dict]) -> None:
     from annotator.models import Document
-    from annotator.services.suggesting import store_suggestions
+    from annotator.services.suggestions import store_suggestions
 
-    db.session.rollback()  # ends the reading transaction: nothing was written
-    sqlite_begin_mode.set("IMMEDIATE")
-    try:
+    with writing():  # ends the command's reading transaction; then it reads on
         store_suggestions(db.session.get(Document, document_id), suggestions)
-        db.session.commit()
-    finally:
-        sqlite_begin_mode.set("DEFERRED")
 
 
 @main.command("score-suggestions")
@@ -321,7 +306,7 @@ def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> N
     import json
 
     from annotator.services.projects import find_project
-    from annotator.services.suggesting import score_project
+    from annotator.services.suggestions import score_project
     from annotator.suggest.scoring import format_figures, format_header
 
     result = score_project(find_project(project_name), layer=layer)
@@ -340,7 +325,7 @@ def score_suggestions_command(project_name: str, layer: str, as_json: bool) -> N
 def suggestion_stats_command(project_name: str) -> None:
     """Print how often coders accepted suggestions, per suggestion source and kind."""
     from annotator.services.projects import find_project
-    from annotator.services.suggestion_review import stats_lines, suggestion_stats
+    from annotator.services.suggestions.review import stats_lines, suggestion_stats
 
     for line in stats_lines(suggestion_stats(find_project(project_name))):
         click.echo(line)
@@ -395,10 +380,9 @@ def demo_command(host: str, port: int) -> None:
     app = create_app(config)
     with app.app_context():
         try:
-            created = ensure_demo()
-            db.session.commit()
+            with writing():
+                created = ensure_demo()
         except AnnotatorError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from None
         click.echo(("Created" if created else "Reusing") + " the demo database: "
                    + db.engine.url.render_as_string(hide_password=True))

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import reading_apart, writing_apart
 from annotator.extensions import db
 from annotator.models import (
     ApiToken,
@@ -47,16 +47,12 @@ def user_from_token(request: Request) -> User | None:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200 or not secret.isascii():
         return None
-    reading = sqlite_begin_mode.set("DEFERRED")
-    try:
-        with db.engine.connect() as connection:
-            row = connection.execute(
-                select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-                .join(User, User.id == ApiToken.user_id)
-                .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
-                       User.active.is_(True))).first()
-    finally:
-        sqlite_begin_mode.reset(reading)
+    with reading_apart() as connection:
+        row = connection.execute(
+            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
+                   User.active.is_(True))).first()
     if row is None:
         return None
     _record_use(row.id, row.last_used_at)
@@ -78,29 +74,13 @@ def _record_use(token_id: int, last_used: datetime | None) -> None:
             return
     if now - _skipped.get(token_id, now - TOKEN_USE_RESOLUTION) < TOKEN_USE_RESOLUTION:
         return
-    writing = sqlite_begin_mode.set("IMMEDIATE")
     try:
-        with db.engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                # Set outside any transaction: the BEGIN IMMEDIATE below waits this long.
-                raw = connection.connection.dbapi_connection
-                usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-                raw.execute(f"PRAGMA busy_timeout={RECORD_USE_WAIT_MS}")
-            try:
-                with connection.begin():
-                    if connection.dialect.name == "postgresql":
-                        connection.exec_driver_sql(
-                            f"SET LOCAL lock_timeout = '{RECORD_USE_WAIT_MS}ms'")
-                    connection.execute(update(ApiToken).where(ApiToken.id == token_id)
-                                       .values(last_used_at=now))
-                _skipped.pop(token_id, None)
-            finally:
-                if connection.dialect.name == "sqlite":
-                    raw.execute(f"PRAGMA busy_timeout={usual}")
+        with writing_apart(lock_wait_ms=RECORD_USE_WAIT_MS) as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == token_id)
+                               .values(last_used_at=now))
+        _skipped.pop(token_id, None)
     except OperationalError:
         _skipped[token_id] = now  # busy: the request itself goes on without waiting
-    finally:
-        sqlite_begin_mode.reset(writing)
 
 
 def membership_role(user, project: Project) -> str | None:

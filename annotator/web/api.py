@@ -7,10 +7,11 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import writing
 from annotator.errors import AnnotatorError
 from annotator.extensions import db, login_manager
-from annotator.services import annotating, reviewing
+from annotator.services import annotating
+from annotator.services import review as reviewing
 from annotator.web import access
 from annotator.web.errors import json_error
 from annotator.web.openapi import openapi_document
@@ -91,18 +92,15 @@ def read_layer(document_id: int):
 def _create_on_first_use(document_id: int, kind: str):
     # This GET began a read-only (DEFERRED) transaction on SQLite; start a writing one instead
     # of upgrading it, which fails at once when another writer got there first.
-    db.session.rollback()
-    sqlite_begin_mode.set("IMMEDIATE")
     owner = current_user if kind == "coder" else None
-    document = access.get_document_or_404(document_id)
-    layer = annotating.find_layer(document.id, kind, owner.id if owner else None)
-    if layer is None:
-        try:
-            layer = annotating.create_layer(document, kind, owner)
-            db.session.commit()
-        except IntegrityError:  # a concurrent request made it first (PostgreSQL)
-            db.session.rollback()
+    try:
+        with writing():
+            document = access.get_document_or_404(document_id)
             layer = annotating.find_layer(document.id, kind, owner.id if owner else None)
+            if layer is None:
+                layer = annotating.create_layer(document, kind, owner)
+    except IntegrityError:  # a concurrent request made it first (PostgreSQL)
+        layer = annotating.find_layer(document_id, kind, owner.id if owner else None)
     return layer
 
 

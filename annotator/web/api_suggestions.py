@@ -10,10 +10,11 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import reading, use_reading_phase, writing
 from annotator.extensions import db
-from annotator.services import suggesting, suggestion_review
+from annotator.services import suggestions as suggesting
 from annotator.services.annotating import InvalidRequest
+from annotator.services.suggestions import review as suggestion_review
 from annotator.suggest import worker
 from annotator.web import access, api
 from annotator.web.errors import json_error
@@ -26,7 +27,7 @@ def _read_first():
     # Running the suggester reads, computes, then writes once: on SQLite its transactions begin
     # DEFERRED (no write lock) until the write, which takes the lock for a few bulk statements.
     if request.endpoint == "api_suggestions.make_suggestions":
-        sqlite_begin_mode.set("DEFERRED")
+        use_reading_phase()
 
 
 bp.before_request(api._require_login)  # the same 401 for every /api route
@@ -50,24 +51,22 @@ def make_suggestions(document_id: int):
     write that stores their output reads nothing but the layer, so it holds SQLite's write
     lock (or PostgreSQL's row locks) for a few bulk statements only.
     """
-    document = access.get_document_or_404(document_id)
-    job = suggesting.suggest_input(document)
-    target = suggesting.layer_target(document)
-    book = suggestion_review.codebook_of(document)
-    db.session.rollback()  # ends the reading transaction: nothing was written
+    with reading():
+        document = access.get_document_or_404(document_id)
+        job = suggesting.suggest_input(document)
+        target = suggesting.layer_target(document)
+        book = suggestion_review.codebook_of(document)
     try:
         rows = suggesting.suggestion_rows(suggesting.compute_apart(job))
     except worker.WorkerFailed as error:
         response = json_error(503, "unavailable", f"No suggestions: {error}.")
         response.headers["Retry-After"] = "60"
         return response
-    sqlite_begin_mode.set("IMMEDIATE")
     try:
-        suggesting.write_suggestions(target, rows)
-        db.session.commit()
+        with writing():
+            suggesting.write_suggestions(target, rows)
     except IntegrityError:  # someone else's run stored the same rows first (PostgreSQL)
-        db.session.rollback()
-    sqlite_begin_mode.set("DEFERRED")
+        pass
     found = suggestion_review.suggestion_list(rows.items(), book) if book is not None else []
     decided = suggestion_review.decided_ids(document, current_user)
     return jsonify(suggestion_review.open_page(found, decided))

@@ -1,6 +1,6 @@
 """Import and export pages for managers: uploads into a project, downloads out of it.
 
-An import is all or nothing (services/intake.py): a file with any bad line is refused whole and
+An import is all or nothing (services/intake): a file with any bad line is refused whole and
 every problem is listed by file and line. Uploads live in a temporary folder only for the
 request (web/uploads.py); downloads are built by web/downloads.py.
 """
@@ -15,7 +15,7 @@ from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import use_reading_phase, writing
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 from annotator.formats.registry import ARTICLE_FORMATS, EXPORTERS, IMPORTERS, web_choices
@@ -95,8 +95,7 @@ def import_page(project_id: int):
     if form.validate_on_submit():
         # Saving and checking the files only reads the database: leave SQLite's write lock to
         # the coders' saves meanwhile, and take it (BEGIN IMMEDIATE) only to store.
-        db.session.rollback()
-        sqlite_begin_mode.set("DEFERRED")
+        use_reading_phase()
         project = access.get_project_or_404(project_id, "manager")
         with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
             shown: dict[str, str] = {}
@@ -105,17 +104,13 @@ def import_page(project_id: int):
                 options = {"offsets": form.offsets.data or None,
                            "layer": form.layer.data or None}
                 with prepare_import(project, paths, form.format.data or None,
-                                    options) as prepared:
-                    db.session.rollback()  # ends the reading transaction: nothing was written
-                    sqlite_begin_mode.set("IMMEDIATE")
+                                    options) as prepared, writing():
                     project = access.get_project_or_404(project_id, "manager")
                     report = prepared.store(project, actor=current_user,
                                             create_coders=form.create_coders.data)
             except AnnotatorError as error:
-                db.session.rollback()
                 found = problems(error, shown)
             else:
-                db.session.commit()
                 counts = ", ".join(f"{value} {key}" for key, value in report.items()
                                    if isinstance(value, int))
                 created = report.get("created_users")
@@ -135,9 +130,9 @@ def export_page(project_id: int):
     form = ExportForm(project)
     problem = None
     if form.validate_on_submit():
-        # An export only reads: give SQLite's write lock back to the coders while it runs.
-        db.session.rollback()
-        sqlite_begin_mode.set("DEFERRED")
+        # An export only reads: give SQLite's write lock back to the coders while it runs (and
+        # while the download streams, after this returns).
+        use_reading_phase()
         project = access.get_project_or_404(project_id, "manager")
         try:
             return export_response(project, form.format.data, form.layer.data or None,

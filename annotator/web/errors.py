@@ -10,7 +10,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from annotator.database import is_locked, sqlite_begin_mode
+from annotator.database import is_locked, use_reading_phase
 from annotator.errors import AnnotatorError
 from annotator.extensions import db
 
@@ -115,8 +115,7 @@ def _operational_error(error: OperationalError):
     # connection (a long import, say) still writing: the request may simply be sent again.
     if not is_locked(error.orig):
         raise error  # any other database failure is a 500, through Flask's usual path
-    db.session.rollback()
-    sqlite_begin_mode.set("DEFERRED")  # the error page only reads (the signed-in user)
+    use_reading_phase()  # rolls back; the error page only reads (the signed-in user)
     log.warning("request refused, the database is locked: %s %s", request.method, request.path)
     message = ("The database is busy with another change (an import, say). Nothing was saved: "
                f"try again in {LOCKED_RETRY_AFTER_SECONDS} seconds.")

@@ -2,7 +2,7 @@
 
 from flask import Flask, g, request
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import end_phase, use_phase_for
 from annotator.extensions import db, login_manager
 
 
@@ -23,10 +23,15 @@ def init_app(app: Flask) -> None:
         return user
 
     @app.before_request
-    def _choose_sqlite_begin_mode():
+    def _choose_transaction_phase():
         # GET and HEAD only read: they need not queue for SQLite's write lock.
-        mode = "DEFERRED" if request.method in ("GET", "HEAD", "OPTIONS") else "IMMEDIATE"
-        sqlite_begin_mode.set(mode)
+        g.transaction_phase = use_phase_for(request.method)
+
+    @app.teardown_request
+    def _end_transaction_phase(_error):
+        phase = g.pop("transaction_phase", None)
+        if phase is not None:  # None when an earlier hook answered first
+            end_phase(phase)
 
     @app.after_request
     def _security_headers(response):

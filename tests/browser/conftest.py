@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from annotator.database import sqlite_begin_mode
+from annotator.database import reading
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,14 +53,13 @@ def live_server(app):
     """Serve the test app (and its database) on a free port of 127.0.0.1."""
     # The test thread only reads between requests: on SQLite it must not take the write lock
     # that BEGIN IMMEDIATE would hold until its next commit, or the server's saves would wait.
-    token = sqlite_begin_mode.set("DEFERRED")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    sqlite_begin_mode.reset(token)
+    with reading():
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        thread.join(timeout=10)
 
 
 class Watch:
