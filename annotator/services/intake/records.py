@@ -16,11 +16,11 @@ Never commits: the caller owns the transaction, so a failed run leaves the datab
 
 import hashlib
 import json
-import pickle
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 
+import orjson
 from sqlalchemy import bindparam, exists, select, update
 
 from annotator.errors import Conflict, InputError, InputErrors
@@ -366,9 +366,9 @@ def _shape(paragraphs: list[tuple[str, bool]]) -> bytes:
 class CheckedRecords:
     """Annotated records checked against the codebook by `check_records`, waiting to be stored.
 
-    They wait in a temporary file (in memory while small), pickled one after another: reading
-    and checking every file happens before the import takes the write lock, and memory stays
-    flat however many records there are.
+    They wait in a temporary file (in memory while small), a line of JSON each: reading and
+    checking every file happens before the import takes the write lock, and memory stays flat
+    however many records there are. Records hold only what JSON holds (they came from files).
     """
 
     def __init__(self):
@@ -376,13 +376,19 @@ class CheckedRecords:
         self.count = 0
 
     def add(self, item: tuple[dict, str, int | None]) -> None:
-        pickle.dump(item, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            line = b"o" + orjson.dumps(item)
+        except orjson.JSONEncodeError:  # a lone surrogate in an attribute: escaped as JSON
+            line = b"j" + json.dumps(item).encode()
+        self._spool.write(line + b"\n")
         self.count += 1
 
     def __iter__(self) -> Iterator[tuple[dict, str, int | None]]:
         self._spool.seek(0)
-        for _ in range(self.count):
-            yield pickle.load(self._spool)
+        for line in self._spool:
+            record, file, number = (orjson.loads(line[1:]) if line[:1] == b"o"
+                                    else json.loads(line[1:]))
+            yield record, file, number
 
     def close(self) -> None:
         self._spool.close()
