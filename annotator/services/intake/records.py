@@ -18,7 +18,7 @@ import hashlib
 import json
 import secrets
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import orjson
 from sqlalchemy import bindparam, exists, select, update
@@ -54,7 +54,7 @@ class _Document:
 
     __slots__ = ("id", "shape", "index_of", "row", "paragraphs", "stored_before")
 
-    def __init__(self, id_: int | None, shape: bytes, index_of: dict[int, int] | None,
+    def __init__(self, id_: int | None, shape: bytes, index_of: Sequence[int] | None,
                  row: dict | None = None, paragraphs: list | None = None):
         self.id, self.shape, self.index_of = id_, shape, index_of
         self.row, self.paragraphs = row, paragraphs
@@ -199,7 +199,7 @@ class RecordStore:
             .where(Paragraph.document_id == document_id).order_by(Paragraph.position)
         ).all()
         return _Document(document_id, _shape([(row.text, row.boilerplate) for row in rows]),
-                         {position: row.id for position, row in enumerate(rows)})
+                         _compact([row.id for row in rows]))
 
     def _stage_document(self, record: dict, paragraphs: list[tuple[int, str, bool]],
                         shape: bytes) -> _Document:
@@ -327,17 +327,19 @@ class RecordStore:
     def _write_documents(self) -> None:
         documents = self.new_documents
         ids = insert_with_ids(Document, [document.row for document in documents])
-        rows, owners = [], []
+        rows = []
         for document, document_id in zip(documents, ids, strict=True):
-            document.id, document.row, document.index_of = document_id, None, {}
-            for position, (_index, body, flag) in enumerate(document.paragraphs):
-                rows.append({"document_id": document_id, "position": position, "text": body,
-                             "boilerplate": flag})
-                owners.append((document.index_of, position))
+            document.id, document.row = document_id, None
+            rows += [{"document_id": document_id, "position": position, "text": body,
+                      "boilerplate": flag}
+                     for position, (_index, body, flag) in enumerate(document.paragraphs)]
+        paragraph_ids = insert_with_ids(Paragraph, rows)
+        at = 0
+        for document in documents:
+            count = len(document.paragraphs)
+            document.index_of = _compact(paragraph_ids[at:at + count])
             document.paragraphs = None
-        for (index_of, position), paragraph_id in zip(owners, insert_with_ids(Paragraph, rows),
-                                                      strict=True):
-            index_of[position] = paragraph_id
+            at += count
         self.new_documents = []
 
     def _write_items(self) -> None:
@@ -350,6 +352,15 @@ class RecordStore:
                                     texts, record))
         insert_items(batch, audit={"user_id": self.actor.id if self.actor else None,
                                    "project_id": self.project.id, "action": "import"})
+
+
+def _compact(ids: list[int]) -> Sequence[int]:
+    """A document's paragraph ids by position, in little memory: a range when consecutive (as
+    ids assigned up front are), else a tuple. Kept for every document of an import, in case a
+    later record holds another layer of it."""
+    if ids and ids[-1] - ids[0] == len(ids) - 1 and ids == list(range(ids[0], ids[-1] + 1)):
+        return range(ids[0], ids[-1] + 1)
+    return tuple(ids)
 
 
 def positions(record: dict) -> dict[int, int]:
