@@ -1,8 +1,9 @@
-"""Native records: read layers out of the database as SPEC's native records, and store them.
+"""Native records: a project's documents and layers streamed out of the database as SPEC's records.
 
 A native record is one (document, layer) pair: the document's paragraphs plus that layer's spans,
 events and attributions, with items pointing at spans by id. Every export format is built from
-these records and every annotated import produces them.
+these records and every annotated import produces them; their items are read and shaped by
+annotator/layers/native.py.
 """
 
 from collections import defaultdict, namedtuple

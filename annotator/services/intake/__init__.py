@@ -34,7 +34,7 @@ class PreparedImport:
         """Store everything in the caller's transaction (which commits or rolls back).
 
         Layers must name members of the project; with `create_coders`, a name no account
-        holds becomes a new inactive coder account (storing.RecordStore).
+        holds becomes a new inactive coder account (records.RecordStore).
         :raise InputError | InputErrors: for anything the database refuses (ids taken since
             the check, layers that are not members' or already hold annotations, unknown actors).
         """
