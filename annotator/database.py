@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
@@ -205,3 +205,18 @@ def is_locked(error: BaseException) -> bool:
     """Tell whether a driver error is SQLite's "database is locked" (another writer)."""
     return isinstance(error, sqlite3.OperationalError) and str(error) in (
         "database is locked", "database table is locked")
+
+
+def free_ids(model, count: int) -> list[int]:
+    """Return `count` ids of a table that no row has had, taken in one statement, so that rows
+    written in bulk can point at each other without reading anything back."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": model.__table__.name, "count": count}).scalars())
+    # SQLite has a single writer, and a writing transaction holds the write lock (it begins
+    # IMMEDIATE), so the ids above the highest one are free (what SQLite would pick).
+    highest = connection.execute(select(func.max(model.id))).scalar() or 0
+    return list(range(highest + 1, highest + 1 + count))

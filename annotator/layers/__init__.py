@@ -18,7 +18,6 @@ from annotator.layers.bulk import (
     delete_items,
     insert_items,
     insert_with_ids,
-    new_ids,
 )
 from annotator.layers.editor import InvalidChange, VersionMoved, apply_batch, bump_version
 from annotator.layers.gold import GoldWriter, InvalidDecision, gold_items
@@ -47,7 +46,6 @@ __all__ = [
     "insert_with_ids",
     "layer_items",
     "load_layer_items",
-    "new_ids",
     "record_problems",
     "serialise_items",
 ]

@@ -9,8 +9,9 @@ number of documents.
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from sqlalchemy import JSON, bindparam, delete, func, select, text, update
+from sqlalchemy import JSON, bindparam, delete, select, update
 
+from annotator.database import free_ids
 from annotator.extensions import db
 from annotator.layers.native import span_row
 from annotator.layers.rules import ROLES
@@ -171,25 +172,11 @@ def insert_with_ids(model, rows: list[dict]) -> list[int]:
     """
     if not rows:
         return []
-    ids = new_ids(model, len(rows))
+    ids = free_ids(model, len(rows))
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
     _insert(model, rows)
     return ids
-
-
-def new_ids(model, count: int) -> list[int]:
-    """Return `count` free ids of a table, taken in one statement."""
-    connection = db.session.connection()
-    table = model.__table__.name
-    if connection.dialect.name == "postgresql":
-        return list(connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :count)"), {"table": table, "count": count}).scalars())
-    # SQLite has a single writer, and a writing transaction holds the write lock (it begins
-    # IMMEDIATE), so the ids above the highest one are free (what SQLite would pick).
-    highest = connection.execute(select(func.max(model.id))).scalar() or 0
-    return list(range(highest + 1, highest + 1 + count))
 
 
 def _by_layer(batch: list[LayerItems], kind: str, ids: list[int]) -> list[dict[str, int]]:

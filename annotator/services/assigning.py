@@ -7,9 +7,10 @@ its overlap; their self-made assignment becomes an ordinary one, so that they ke
 the document once the project is assigned.
 """
 
-from sqlalchemy import String, bindparam, cast, func, select, text
+from sqlalchemy import String, bindparam, cast, func, select
 
 from annotator.assignment import plan_assignments
+from annotator.database import free_ids
 from annotator.errors import InputError
 from annotator.extensions import db
 from annotator.models import (
@@ -144,14 +145,8 @@ def _adopt(assignment_ids: list[int]) -> None:
     """
     if not assignment_ids:
         return
+    new_ids = free_ids(Assignment, len(assignment_ids))
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        new_ids = connection.execute(text(
-            "SELECT nextval(pg_get_serial_sequence('assignments', 'id')) "
-            "FROM generate_series(1, :count)"), {"count": len(assignment_ids)}).scalars().all()
-    else:  # SQLite gives a new row the highest id plus one: the ids above it are unused
-        highest = connection.execute(select(func.max(Assignment.id))).scalar_one()
-        new_ids = range(highest + 1, highest + 1 + len(assignment_ids))
     connection.execute(
         Assignment.__table__.update().where(Assignment.id == bindparam("old_id"))
         .values(id=bindparam("new_id")),

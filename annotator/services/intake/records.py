@@ -358,8 +358,8 @@ def _compact(ids: list[int]) -> Sequence[int]:
     """A document's paragraph ids by position, in little memory: a range when consecutive (as
     ids assigned up front are), else a tuple. Kept for every document of an import, in case a
     later record holds another layer of it."""
-    if ids and ids[-1] - ids[0] == len(ids) - 1 and ids == list(range(ids[0], ids[-1] + 1)):
-        return range(ids[0], ids[-1] + 1)
+    if ids and ids == list(consecutive := range(ids[0], ids[0] + len(ids))):
+        return consecutive
     return tuple(ids)
 
 
