@@ -35,9 +35,13 @@ class _Names:
 
     def __init__(self, names):
         self.names = {name_key(n): n for n in names}
+        self.spelled = frozenset(self.names.values())
 
     def __call__(self, name: object) -> object:
-        return self.names.get(name_key(name), name) if isinstance(name, str) else name
+        # Most names are already spelled as the codebook spells them.
+        if not isinstance(name, str) or name in self.spelled:
+            return name
+        return self.names.get(name_key(name), name)
 
 
 def _match_attrs(attrs: object, fields: list[dict], extra: tuple[str, ...] = ()) -> object:

@@ -393,12 +393,15 @@ class ParagraphMap:
         :raise ValueError: when the offsets are not a span of the text or hold no paragraph text.
         """
         for value in (start, end):
-            if isinstance(value, bool) or not isinstance(value, int):
+            if type(value) is not int:  # bool is an int, but not an offset
                 raise ValueError(f"offsets must be integers, not {value!r}")
         if not 0 <= start < end <= self.length:
             raise ValueError(f"[{start}, {end}) is not a span of the text "
                              f"({self.length} characters)")
-        s, e = self._normal(start), self._normal(end)
+        if self._shift or self._dropped:
+            s, e = self._normal(start), self._normal(end)
+        else:  # no BOM and no CRLF: offsets into the text are offsets into its normal form
+            s, e = start, end
         pieces = []
         for index in range(max(0, bisect_right(self.starts, s) - 1), len(self.texts)):
             p_start = self.starts[index]

@@ -242,7 +242,7 @@ class _Maps:
 def _offsets(value: dict, text: str, maps: _Maps, unit: str | None) -> tuple[int, int]:
     """Return a region's code-point offsets (see the module's docstring)."""
     start, end = value.get("start"), value.get("end")
-    if any(isinstance(n, bool) or not isinstance(n, int) for n in (start, end)):
+    if type(start) is not int or type(end) is not int:  # bool is an int, but not a number here
         raise ValueError(f"start and end must be integers, not {start!r}, {end!r} (only plain "
                          "text regions can be imported)")
     expected = value.get("text")

@@ -88,7 +88,7 @@ class UnitMap:
         :raise ValueError: for a non-integer, an offset outside the text, or one that falls
             inside a surrogate pair or a grapheme cluster.
         """
-        if isinstance(offset, bool) or not isinstance(offset, int):
+        if type(offset) is not int:  # bool is an int, but not an offset
             raise ValueError(f"offsets must be integers, not {offset!r}")
         if self.unit == "graphemes":
             if not 0 <= offset <= self.clusters:

@@ -16,7 +16,7 @@ ID_CHUNK = 10_000  # ids per IN list
 
 def actor_values(fields: list[dict], attrs: object) -> list[tuple[str, int]]:
     """Return (field, actor id) for each id `attrs` gives to fields of type actor."""
-    if not isinstance(attrs, dict):
+    if not isinstance(attrs, dict) or not attrs:
         return []
     found = []
     for field in fields:
