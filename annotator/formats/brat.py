@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.formats.background_files import BackgroundFiles
 from annotator.formats.brat_conf import write_conf
 from annotator.formats.brat_names import Spelling, file_stem
 from annotator.formats.brat_read import read  # noqa: F401 (the registry's reader)
@@ -42,34 +43,27 @@ def write(
                "lang": lang, "codebook_version": codebook_version}
     texts: dict[str, str] = {}  # document id -> digest of its .txt, to catch conflicting copies
     layers: dict[str, str] = {}  # folder -> layer
+    made: set[Path] = set()  # folders made so far
     with staging(out) as folder:
         work = folder / ".layers"
-        for name, record in export_records(records, stats, include_boilerplate=
-                                           include_boilerplate, split=split, seed=seed):
-            layer = record.get("layer")
-            key = NO_LAYER if layer is None else file_stem(layer)
-            if layer is not None and layers.setdefault(key, layer) != layer:
-                raise InputError(f"layers {layers[key]!r} and {layer!r} have one folder name")
-            target = work / name / key
-            target.mkdir(parents=True, exist_ok=True)
-            paragraphs = [p["text"] for p in record["paragraphs"]]
-            text = "\n\n".join(paragraphs)
-            starts, position = {}, 0
-            for paragraph in record["paragraphs"]:
-                starts[paragraph["index"]] = position
-                position += len(paragraph["text"]) + 2
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            if texts.setdefault(record["id"], digest) != digest:
-                raise InputError(f"document {record['id']!r} comes with two different texts")
-            stem = file_stem(record["id"])
-            if (target / f"{stem}.ann").exists():
-                raise InputError(f"document {record['id']!r} has layer {layer!r} twice")
-            (target / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
-            if split_paragraphs(text) != paragraphs and layer is not None:
-                counts["records_whose_paragraphs_reimport_differently"] += 1
-            lines = [] if layer is None else ann_lines(record, starts, text, counts, spelling)
-            (target / f"{stem}.ann").write_text("".join(line + "\n" for line in lines),
-                                                encoding="utf-8", newline="")
+        with BackgroundFiles() as files:
+            for name, record in export_records(records, stats, include_boilerplate=
+                                               include_boilerplate, split=split, seed=seed):
+                layer = record.get("layer")
+                key = NO_LAYER if layer is None else file_stem(layer)
+                if layer is not None and layers.setdefault(key, layer) != layer:
+                    raise InputError(f"layers {layers[key]!r} and {layer!r} have one folder "
+                                     "name")
+                target = work / name / key
+                if target not in made:
+                    target.mkdir(parents=True, exist_ok=True)
+                    made.add(target)
+                text, starts = _joined_text(record, texts, counts)
+                stem = file_stem(record["id"])
+                files.write(target / f"{stem}.txt", text,
+                            exists=f"document {record['id']!r} has layer {layer!r} twice")
+                lines = [] if layer is None else ann_lines(record, starts, text, counts, spelling)
+                files.write(target / f"{stem}.ann", "".join(line + "\n" for line in lines))
         flat = set(layers.values()) <= {"gold"}
         _arrange(work, folder, split is not None, flat, sorted(layers))
         if codebook is not None:
@@ -80,6 +74,27 @@ def write(
         if not flat:
             details["layer_folders"] = dict(sorted(layers.items()))
         return write_card(folder, "brat", stats, options, details)
+
+
+def _joined_text(record: dict, texts: dict[str, str], counts: Counter
+                 ) -> tuple[str, dict[int, int]]:
+    """Return the record's .txt text and where each paragraph starts in it.
+
+    :raise InputError: when an earlier record of the document had another text (`texts` holds
+        a digest per document).
+    """
+    paragraphs = [p["text"] for p in record["paragraphs"]]
+    text = "\n\n".join(paragraphs)
+    starts, position = {}, 0
+    for paragraph in record["paragraphs"]:
+        starts[paragraph["index"]] = position
+        position += len(paragraph["text"]) + 2
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if texts.setdefault(record["id"], digest) != digest:
+        raise InputError(f"document {record['id']!r} comes with two different texts")
+    if split_paragraphs(text) != paragraphs and record.get("layer") is not None:
+        counts["records_whose_paragraphs_reimport_differently"] += 1
+    return text, starts
 
 
 def _arrange(work: Path, folder: Path, split: bool, flat: bool, layer_keys: list[str]) -> None:

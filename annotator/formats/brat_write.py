@@ -75,6 +75,11 @@ def _joined(members: list[str], where: dict[str, tuple[int, int]],
             text: str) -> list[tuple[int, int]]:
     """Return a T's fragments: its spans' extents, cut at line breaks (an .ann line cannot hold
     one, and brat cuts a selection there too)."""
+    if len(members) == 1:  # nearly every T: one span, on one line
+        start, end = where[members[0]]
+        covered = text[start:end]
+        if "\n" not in covered and "\r" not in covered:
+            return [(start, end)]
     fragments = []
     for member in members:
         start, end = where[member]
@@ -157,11 +162,16 @@ class AnnFile:
         self.numbers[kind] += 1
         return f"{kind}{self.numbers[kind]}"
 
-    def entity(self, kind: str, fragments: list[tuple[int, int]]) -> str:
+    def entity(self, kind: str, fragments: list[tuple[int, int]] | tuple) -> str:
         tid = self.next_id("T")
-        offsets = ";".join(f"{s} {e}" for s, e in fragments)
-        covered = " ".join(self.text[s:e] for s, e in fragments)
-        covered = covered.replace("\r", " ").replace("\n", " ")  # the text column is one line
+        if len(fragments) == 1:  # nearly every T: one fragment, which _joined cut at line ends
+            (start, end), = fragments
+            offsets, covered = f"{start} {end}", self.text[start:end]
+        else:
+            offsets = ";".join(f"{s} {e}" for s, e in fragments)
+            covered = " ".join(self.text[s:e] for s, e in fragments)
+        if "\n" in covered or "\r" in covered:  # the text column is one line
+            covered = covered.replace("\r", " ").replace("\n", " ")
         self.lines.append(f"{tid}\t{_word(kind, self.counts, 'labels')} {offsets}\t{covered}")
         return tid
 
@@ -236,7 +246,7 @@ def ann_lines(record: dict, starts: dict[int, int], text: str, counts: Counter,
     tids: dict[int, str] = {}
     extra_tids: dict[tuple[str, str], str] = {}
     for n, members in enumerate(groups):
-        fragments = _joined(members, where, text)
+        fragments = extent[n]
         head = members[0]
         if head in triggered:
             types = list(dict.fromkeys(e["type"] for e in triggered[head]))

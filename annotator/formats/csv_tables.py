@@ -5,15 +5,15 @@ its document (and layer) and carries the text it is about. A text cell that a sp
 read as a formula (starting with = + - @, a tab or CR, or their full-width forms ＝ ＋ － ＠) gets a
 leading ' so it shows as text; so CSV text may differ from the stored text by that one character,
 unlike the jsonl and native exports, which stay byte-exact. Lists of span ids and attributes are
-JSON. With a split, each row carries its split name.
+compact JSON. With a split, each row carries its split name.
 """
 
 import csv
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.formats.common import ROLES, Stats, export_records, staging, write_card
+from annotator.formats.json_text import encode
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 PARTS = " … "  # joins the texts of a discontinuous source, cue or content
@@ -30,15 +30,23 @@ HEADERS = {
 }
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each start is one character
+
+
 def neutralise(value: object) -> object:
     """Prefix ' to a text cell that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value[:1] in _FORMULA_FIRST:
         return "'" + value
     return value
 
 
+def _neutral(row: list) -> list:
+    """neutralise every cell of a row (inline: it runs for every cell of the export)."""
+    return ["'" + c if c.__class__ is str and c[:1] in _FORMULA_FIRST else c for c in row]
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return "{}" if not value and isinstance(value, dict) else encode(value)  # most attrs: {}
 
 
 def table_rows(record: dict) -> Iterable[tuple[str, list]]:
@@ -94,9 +102,9 @@ def write(
                     seen.add(record["id"])
                     for p in record["paragraphs"]:
                         row = [record["id"], p["index"], bool(p.get("boilerplate")), p["text"]]
-                        writers["paragraphs"].writerow([neutralise(c) for c in row + tail])
+                        writers["paragraphs"].writerow(_neutral(row + tail))
                 for table, row in table_rows(record):
-                    writers[table].writerow([neutralise(c) for c in row + tail])
+                    writers[table].writerow(_neutral(row + tail))
         finally:
             for handle in handles.values():
                 handle.close()
