@@ -116,3 +116,41 @@ def test_attrs_read_as_text_decode_as_the_json_column_did():
     first, second = _attrs("{}"), _attrs("{}")
     first["x"] = 1
     assert second == {}  # each span gets its own dict
+
+
+def _sorted_apart(drawn: list[tuple[int, int]], text: str) -> list[tuple[int, int, str]]:
+    """Turn drawn (start, length) pairs into sorted, non-overlapping spans of `text`."""
+    spans, at = [], 0
+    for start, length in sorted(drawn):
+        start = max(start, at)
+        end = min(start + length, len(text))
+        if start < end:
+            spans.append((start, end, "ACTOR" if start % 2 else "Quoted content"))
+            at = end
+    return spans
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=5))
+def test_bio_words_give_bio_tags_words_tags_and_counts(text, drawn):
+    spans = _sorted_apart(drawn, text)
+    offsets, tags, counts = tokens.bio_tags(text, spans)
+    assert tokens.bio_words(text, spans) == ([text[s:e] for s, e in offsets], tags, counts)
+
+
+def test_bio_words_in_plain_news_text_take_the_regex_and_agree():
+    text = "Russia's Defense Ministry said:  'no comment' on Kyiv_2 talks (AP) … 1,234 €."
+    kyiv = text.index("Kyiv")
+    spans = [(0, 8, "ACTOR"), (9, 25, "ACTOR"), (25, 31, "CUE"),  # " said:" starts with a space
+             (text.index("'no"), text.index(" on"), "CONTENT"),
+             (kyiv, kyiv + 4, "LOCATION"),  # cuts the word "Kyiv_2"
+             (text.index("…"), text.index("…") + 1, "X")]
+    assert not tokens._may_glue(text)
+    words, tags, counts = tokens.bio_words(text, spans)
+    offsets, slow_tags, slow_counts = tokens.bio_tags(text, spans)
+    assert words == [text[s:e] for s, e in offsets] and tags == slow_tags
+    assert counts == slow_counts
+    assert words[:4] == ["Russia", "'", "s", "Defense"] and tags[:4] == ["B-ACTOR", "I-ACTOR",
+                                                                         "I-ACTOR", "B-ACTOR"]
+    assert counts["trimmed_spans"] == 1 and counts["tokens_cut_at_span_edges"] == 1

@@ -30,7 +30,7 @@ from annotator.boilerplate import flag_boilerplate
 from annotator.errors import InputError
 from annotator.formats.articles import decoded_lines
 from annotator.formats.common import Outputs, Stats, export_records, staging, write_card
-from annotator.formats.tokens import bio_tags, pick_non_overlapping
+from annotator.formats.tokens import bio_words, pick_non_overlapping
 from annotator.text import check_text
 
 DOCSTART = "-DOCSTART- O"
@@ -39,7 +39,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def tagged_paragraphs(record: dict, labels: Collection[str] | None, counts: Counter) -> Iterator:
-    """Yield (paragraph, tokens, tags) for a (filtered) record, counting what BIO leaves out."""
+    """Yield (paragraph, words, tags) for a (filtered) record, counting what BIO leaves out."""
     by_paragraph: dict[int, list] = {}
     for span in record.get("spans") or []:
         if labels is None or span["label"] in labels:
@@ -50,9 +50,9 @@ def tagged_paragraphs(record: dict, labels: Collection[str] | None, counts: Coun
     for paragraph in record["paragraphs"]:
         kept, left = pick_non_overlapping(by_paragraph.get(paragraph["index"], []))
         counts["overlapping_spans_left_out"] += len(left)
-        tokens, tags, more = bio_tags(paragraph["text"], kept)
+        words, tags, more = bio_words(paragraph["text"], kept)
         counts.update(more)
-        yield paragraph, tokens, tags
+        yield paragraph, words, tags
 
 
 def write(
@@ -74,11 +74,11 @@ def write(
                                                include_boilerplate, split=split, seed=seed):
                 handle, sidecar = files(name), sidecars(name)
                 handle.write(f"{DOCSTART}\n\n")
-                for paragraph, tokens, tags in tagged_paragraphs(record, labels, counts):
+                for paragraph, words, tags in tagged_paragraphs(record, labels, counts):
                     text = paragraph["text"]
-                    handle.writelines(f"{text[s:e]} {tag}\n"
-                                      for (s, e), tag in zip(tokens, tags, strict=True))
-                    handle.write("\n")
+                    # "word TAG" lines, joined without a Python step per token
+                    handle.write("\n".join(map(" ".join, zip(words, tags, strict=True))))
+                    handle.write("\n\n" if words else "\n")
                     sidecar.write(_ENCODE({
                         "document": record["id"], "layer": record.get("layer"),
                         "paragraph": paragraph["index"],

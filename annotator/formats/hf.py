@@ -80,7 +80,10 @@ class TagIds:
         return self._ids[name]
 
     def __call__(self, tags: list[str]) -> list[int]:
-        return [self._ids.get(tag) if tag in self._ids else self._add(tag) for tag in tags]
+        for tag in dict.fromkeys(tags):  # new tags get ids in the order they are met
+            if tag not in self._ids:
+                self._add(tag)
+        return list(map(self._ids.__getitem__, tags))
 
 
 def _attrs(attrs: dict | None) -> list[dict]:
@@ -88,12 +91,12 @@ def _attrs(attrs: dict | None) -> list[dict]:
              "json": not isinstance(value, str)} for name, value in (attrs or {}).items()]
 
 
-def _row(row: dict, tokens: list, tags: list[int]) -> dict:
+def _row(row: dict, words: list[str], tags: list[int]) -> dict:
     text = row["text"]
     return {
         "document": row["document"], "layer": row["layer"] or "",
         "paragraph": row["paragraph"], "boilerplate": row["boilerplate"], "text": text,
-        "tokens": [text[s:e] for s, e in tokens], "ner_tags": tags,
+        "tokens": words, "ner_tags": tags,
         "spans": [{"id": i, "start": s, "end": e, "label": label, "text": text[s:e],
                    "attrs": _attrs(attrs)}
                   for (s, e, label), i, attrs in zip(row["spans"], row["span_ids"],
@@ -138,8 +141,8 @@ def write(
             for name, record in export_records(records, stats, include_boilerplate=
                                                include_boilerplate, split=split, seed=seed):
                 tagged = conll.tagged_paragraphs(record, labels, counts)
-                for row, (_, tokens, tags) in zip(jsonl.rows(record), tagged, strict=True):
-                    files(name).write(encode(_row(row, tokens, tag_ids(tags))) + "\n")
+                for row, (_, words, tags) in zip(jsonl.rows(record), tagged, strict=True):
+                    files(name).write(encode(_row(row, words, tag_ids(tags))) + "\n")
                     rows[name] += 1
             names = files.names
         details = {"data_files": {name: f"{name}.jsonl" for name in names},
