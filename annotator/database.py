@@ -212,10 +212,15 @@ def free_ids(model, count: int) -> list[int]:
     written in bulk can point at each other without reading anything back."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        return list(connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :count)"),
-            {"table": model.__table__.name, "count": count}).scalars())
+        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                      {"table": model.__table__.name}).scalar_one()
+        # The sequence as a literal, looked up once: asked for on every row (by a parameter or
+        # the function above), it took six times longer than the values themselves.
+        literal = "'" + sequence.replace("'", "''") + "'"
+        with connection.execute(text(f"SELECT nextval({literal}::regclass) "
+                                     "FROM generate_series(1, :count)"),
+                                {"count": count}) as result:
+            return [row[0] for row in result.cursor.fetchall()]
     # SQLite has a single writer, and a writing transaction holds the write lock (it begins
     # IMMEDIATE), so the ids above the highest one are free (what SQLite would pick).
     highest = connection.execute(select(func.max(model.id))).scalar() or 0
