@@ -154,3 +154,18 @@ def test_bio_words_in_plain_news_text_take_the_regex_and_agree():
     assert words[:4] == ["Russia", "'", "s", "Defense"] and tags[:4] == ["B-ACTOR", "I-ACTOR",
                                                                          "I-ACTOR", "B-ACTOR"]
     assert counts["trimmed_spans"] == 1 and counts["tokens_cut_at_span_edges"] == 1
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET + CLUSTERS + [" ", "  ", "\u200d ", "word"]),
+                max_size=60).map("".join))
+def test_tokens_around_joiners_are_the_character_loops_in_long_texts(text):
+    # tokenize runs the character loop only on the stretches that hold a joiner
+    assert tokens.tokenize(text) == tokens._cluster_tokens(text)
+
+
+def test_a_joiner_before_whitespace_keeps_gluing_across_it():
+    text = "Kyiv a\u200d b 🇺🇦🇫🇷 Cafe\u0301 said"
+    assert tokens.tokenize(text) == tokens._cluster_tokens(text)
+    assert [text[s:e] for s, e in tokens.tokenize(text)] == [
+        "Kyiv", "a\u200d b", "🇺🇦", "🇫🇷", "Cafe\u0301", "said"]

@@ -73,6 +73,9 @@ def _check_members(where: str, what: str, members: list, ids: set) -> None:
 
 def filter_boilerplate(record: dict, include: bool) -> tuple[dict, Counter]:
     """Drop boilerplate paragraphs (unless `include`) and what hangs on them; count the drops."""
+    if all("index" in p and (include or not p.get("boilerplate"))
+           for p in record["paragraphs"]):
+        return record, Counter()  # nothing to drop (exports leave boilerplate out when reading)
     dropped: Counter = Counter()
     paragraphs = [dict(p, index=p.get("index", i)) for i, p in enumerate(record["paragraphs"])]
     kept = [p for p in paragraphs if include or not p.get("boilerplate")]
@@ -426,7 +429,10 @@ class ParagraphMap:
 
         :raise ValueError: as locate does.
         """
-        pieces = [piece for start, end in fragments for piece in self.locate(start, end)]
+        if len(fragments) == 1:  # nearly every region
+            pieces = self.locate(*fragments[0])
+        else:
+            pieces = [piece for start, end in fragments for piece in self.locate(start, end)]
         return [
             {"id": base_id if len(pieces) == 1 else f"{base_id}.{n}", "paragraph": index,
              "start": a, "end": b, "text": self.texts[index][a:b], "label": label,

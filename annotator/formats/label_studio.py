@@ -248,6 +248,10 @@ def _offsets(value: dict, text: str, maps: _Maps, unit: str | None) -> tuple[int
     expected = value.get("text")
     shown = unit or "codepoints"
     units = maps(shown)
+    if (shown == "codepoints" and 0 <= start < end <= units.length
+            and (expected is None or text[start:end] == expected)
+            and units.on_boundary(start) and units.on_boundary(end)):
+        return start, end  # what Label Studio writes now: code points that hold their text
     try:
         points = units.to_codepoints(start), units.to_codepoints(end)
     except ValueError as error:
@@ -287,7 +291,7 @@ def _results(results: list, text: str, pmap: ParagraphMap, maps: _Maps, unit: st
         value = result.get("value") or {}
         start, end = _offsets(value, text, maps, unit)
         names = value.get("labels") or []
-        if not names or not all(isinstance(n, str) and n for n in names):
+        if not names or not all(n and isinstance(n, str) for n in names):
             raise ValueError(f"region {result.get('id')} has no label")
         key = str(result.get("id") or f"r{len(regions) + 1}")
         for n, name in enumerate(names, start=1):

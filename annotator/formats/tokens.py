@@ -33,8 +33,9 @@ _WORD_OR_SYMBOL = re.compile(r"\w+|\S")
 def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Split text into (start, end) tokens: words, and single other symbols, never inside a
     character cluster (combining marks, emoji sequences) and always at each offset in `cuts`."""
-    if _may_glue(text):
-        tokens = _cluster_tokens(text)
+    joiners = _joiners(text)
+    if joiners:
+        tokens = _glued_tokens(text, joiners)
     else:  # the same tokens, found by the regex engine instead of a Python loop per character
         tokens = [match.span() for match in _WORD_OR_SYMBOL.finditer(text)]
     return _cut(tokens, cuts)
@@ -42,7 +43,44 @@ def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
 
 def _may_glue(text: str) -> bool:
     """Tell whether text holds a character that _glues may join to the one before it."""
-    return not text.isascii() and any(_joiner(ch) for ch in set(text) if not ch.isascii())
+    return bool(_joiners(text))
+
+
+def _joiners(text: str) -> str:
+    """Return the characters of text that _glues may join to the one before it, in a string."""
+    if text.isascii():
+        return ""
+    return "".join(sorted(ch for ch in set(text) if not ch.isascii() and _joiner(ch)))
+
+
+# Whitespace that no token crosses: any but one right after a zero-width joiner (which glues on
+# whatever follows it). After such whitespace the character loop starts afresh, as at the start
+# of a text.
+_FREE_SPACE = re.compile(r"(?<!\u200d)\s")
+
+
+def _glued_tokens(text: str, joiners: str) -> list[tuple[int, int]]:
+    """_cluster_tokens's tokens, with the character loop run only on the stretches between free
+    whitespace that hold a joiner, and the regex engine elsewhere."""
+    tokens: list[tuple[int, int]] = []
+    done = 0
+    for match in re.finditer("[" + re.escape(joiners) + "]", text):
+        if match.start() < done:
+            continue  # in the stretch just tokenised
+        start = match.start()
+        while start > done and not _free_space_at(text, start - 1):
+            start -= 1
+        after = _FREE_SPACE.search(text, match.start())
+        end = after.start() if after else len(text)
+        tokens += [m.span() for m in _WORD_OR_SYMBOL.finditer(text, done, start)]
+        tokens += [(s + start, e + start) for s, e in _cluster_tokens(text[start:end])]
+        done = end
+    tokens += [m.span() for m in _WORD_OR_SYMBOL.finditer(text, done)]
+    return tokens
+
+
+def _free_space_at(text: str, i: int) -> bool:
+    return text[i].isspace() and (i == 0 or text[i - 1] != "\u200d")
 
 
 def _joiner(ch: str) -> bool:
