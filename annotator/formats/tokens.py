@@ -7,6 +7,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def _glues(previous: str, ch: str, regional_run: int) -> bool:
@@ -50,7 +51,10 @@ def _joiners(text: str) -> str:
     """Return the characters of text that _glues may join to the one before it, in a string."""
     if text.isascii():
         return ""
-    return "".join(sorted(ch for ch in set(text) if not ch.isascii() and _joiner(ch)))
+    return "".join(sorted(filter(_joiner, set(_NON_ASCII.findall(text)))))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 # Whitespace that no token crosses: any but one right after a zero-width joiner (which glues on
@@ -83,6 +87,7 @@ def _free_space_at(text: str, i: int) -> bool:
     return text[i].isspace() and (i == 0 or text[i - 1] != "\u200d")
 
 
+@lru_cache(maxsize=4096)
 def _joiner(ch: str) -> bool:
     code = ord(ch)
     return (unicodedata.category(ch).startswith("M") or code == 0x200D
@@ -226,9 +231,8 @@ def bio_words(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[str], 
     # single symbols).
     cuts = {offset for start, end, _ in spans for offset in (start, end)}
     counts["tokens_cut_at_span_edges"] = sum(
-        1 for c in cuts if 0 < c < len(text) and _is_word(text[c - 1]) and _is_word(text[c]))
+        1 for c in cuts if c > 0 and _TWO_WORD_CHARACTERS.match(text, c - 1))
     return words, tags, +counts
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+_TWO_WORD_CHARACTERS = re.compile(r"\w\w")
