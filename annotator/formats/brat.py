@@ -41,7 +41,7 @@ def write(
     spelling = Spelling(codebook)
     options = {"include_boilerplate": include_boilerplate, "split": split, "seed": seed,
                "lang": lang, "codebook_version": codebook_version}
-    texts: dict[str, str] = {}  # document id -> digest of its .txt, to catch conflicting copies
+    texts: dict[str, bytes] = {}  # document id -> digest of its .txt, to catch conflicting copies
     layers: dict[str, str] = {}  # folder -> layer
     made: set[Path] = set()  # folders made so far
     with staging(out) as folder:
@@ -76,7 +76,7 @@ def write(
         return write_card(folder, "brat", stats, options, details)
 
 
-def _joined_text(record: dict, texts: dict[str, str], counts: Counter
+def _joined_text(record: dict, texts: dict[str, bytes], counts: Counter
                  ) -> tuple[str, dict[int, int]]:
     """Return the record's .txt text and where each paragraph starts in it.
 
@@ -89,7 +89,7 @@ def _joined_text(record: dict, texts: dict[str, str], counts: Counter
     for paragraph in record["paragraphs"]:
         starts[paragraph["index"]] = position
         position += len(paragraph["text"]) + 2
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode()).digest()
     if texts.setdefault(record["id"], digest) != digest:
         raise InputError(f"document {record['id']!r} comes with two different texts")
     if split_paragraphs(text) != paragraphs and record.get("layer") is not None:
@@ -105,14 +105,14 @@ def _arrange(work: Path, folder: Path, split: bool, flat: bool, layer_keys: list
         base = folder / part.name if split else folder
         base.mkdir(exist_ok=True)
         unannotated = part / NO_LAYER
-        if flat:
-            for source in (part / "gold", unannotated):
-                for file in sorted(source.iterdir()) if source.exists() else []:
-                    os.replace(file, base / file.name)
-            continue
-        for key in layer_keys:
-            if (part / key).exists():
-                os.replace(part / key, base / key)
-        for file in sorted(unannotated.iterdir()) if unannotated.exists() else []:
-            os.replace(file, base / file.name)
+        sources = [part / "gold", unannotated] if flat else [unannotated]
+        if not flat:
+            for key in layer_keys:
+                if (part / key).exists():
+                    os.replace(part / key, base / key)
+        for source in sources:
+            # Names, not Path objects: a folder may hold two files per document, and a Path
+            # for each took 190 MB at 100,000 documents.
+            for name in os.listdir(source) if source.exists() else []:
+                os.replace(os.path.join(source, name), os.path.join(base, name))
     shutil.rmtree(work)

@@ -42,7 +42,7 @@ def neutralise(value: object) -> object:
 
 def _neutral(row: list) -> list:
     """neutralise every cell of a row (inline: it runs for every cell of the export)."""
-    return ["'" + c if c.__class__ is str and c[:1] in _FORMULA_FIRST else c for c in row]
+    return ["'" + c if isinstance(c, str) and c[:1] in _FORMULA_FIRST else c for c in row]
 
 
 def _json(value: object) -> str:

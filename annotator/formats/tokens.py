@@ -29,6 +29,12 @@ def _regional(ch: str) -> bool:
 # Words and single other symbols: what tokenize's character loop finds when no character can
 # glue onto the one before it (re's \w is str.isalnum() or "_", and \s is str.isspace()).
 _WORD_OR_SYMBOL = re.compile(r"\w+|\S")
+_TWO_WORD_CHARACTERS = re.compile(r"\w\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Whitespace that no token crosses: any but one right after a zero-width joiner (which glues on
+# whatever follows it). After such whitespace the character loop starts afresh, as at the start
+# of a text.
+_FREE_SPACE = re.compile(r"(?<!\u200d)\s")
 
 
 def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
@@ -54,13 +60,6 @@ def _joiners(text: str) -> str:
     return "".join(sorted(filter(_joiner, set(_NON_ASCII.findall(text)))))
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-# Whitespace that no token crosses: any but one right after a zero-width joiner (which glues on
-# whatever follows it). After such whitespace the character loop starts afresh, as at the start
-# of a text.
-_FREE_SPACE = re.compile(r"(?<!\u200d)\s")
 
 
 def _glued_tokens(text: str, joiners: str) -> list[tuple[int, int]]:
@@ -233,6 +232,3 @@ def bio_words(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[str], 
     counts["tokens_cut_at_span_edges"] = sum(
         1 for c in cuts if c > 0 and _TWO_WORD_CHARACTERS.match(text, c - 1))
     return words, tags, +counts
-
-
-_TWO_WORD_CHARACTERS = re.compile(r"\w\w")
