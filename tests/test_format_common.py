@@ -206,3 +206,19 @@ def test_registry_refuses_an_unknown_format():
         registry.importer("xlsx")
     assert callable(registry.importer("label-studio").read)
 
+
+
+def test_a_card_names_each_file_of_a_small_export_and_counts_them_in_a_large_one(tmp_path):
+    small = tmp_path / "small"
+    for name in ("a.txt", "b.ann", "gold/c.txt"):
+        (small / name).parent.mkdir(parents=True, exist_ok=True)
+        (small / name).write_text("x")
+    assert common.listed_files(small) == ["a.txt", "b.ann", "gold/c.txt"]
+    large = tmp_path / "large"
+    (large / "gold").mkdir(parents=True)
+    (large / "annotation.conf").write_text("x")
+    for n in range(common.LISTED_FILES):
+        (large / "gold" / f"doc{n}.txt").write_text("x")
+        (large / "gold" / f"doc{n}.ann").write_text("x")
+    assert common.listed_files(large) == ["*.conf (1 file)", "gold/*.ann (1,000 files)",
+                                          "gold/*.txt (1,000 files)"]

@@ -287,7 +287,7 @@ def write_card(
     """
     versions = sorted(stats.codebook_versions | {options.get("codebook_version")} - {None},
                       key=str)
-    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    files = listed_files(folder)
     card = {
         "format": fmt,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -303,6 +303,28 @@ def write_card(
     counts = card["counts"]
     summary = {key: counts[key] for key in ("records", "spans", "events", "attributions")}
     return summary | (notices or {}) | card
+
+
+LISTED_FILES = 1000  # a card names each file up to this many
+
+
+def listed_files(folder: Path) -> list[str]:
+    """Name every file below `folder`, sorted; past LISTED_FILES files (brat writes two per
+    document), name each folder's kinds of file with their number instead ("gold/*.ann (100,000
+    files)"), so that the card, and the memory it takes to make it, stay small."""
+    names: list[str] = []
+    kinds: Counter = Counter()
+    for root, _, files in os.walk(folder):
+        where = os.path.relpath(root, folder)
+        for name in files:
+            kind = "*" + os.path.splitext(name)[1]
+            kinds[kind if where == "." else f"{where}/{kind}"] += 1
+            if len(names) <= LISTED_FILES:
+                names.append(name if where == "." else f"{where}/{name}")
+    if len(names) <= LISTED_FILES:
+        return sorted(names)
+    return [f"{kind} ({count:,} file{'' if count == 1 else 's'})"
+            for kind, count in sorted(kinds.items())]
 
 
 def _markdown(card: dict) -> str:
